@@ -1,0 +1,406 @@
+package dev.kiln.api;
+
+import dev.kiln.api.autograd.Autograd;
+import dev.kiln.api.autograd.GradNode;
+import dev.kiln.api.errors.KilnException;
+import dev.kiln.api.memory.LeakDetector;
+import dev.kiln.api.spi.Backend;
+import dev.kiln.api.spi.BinaryOp;
+import dev.kiln.api.spi.BufferView;
+import dev.kiln.api.spi.DeviceBuffer;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+/**
+ * A handle on device data: a {@link Layout} over a reference-counted {@link DeviceBuffer} of one
+ * {@link Backend}. Views (reshape, transpose, slice, expand, ...) share the buffer and copy
+ * nothing. Tensors created while a {@link Scope} is open are closed with it; others are closed by
+ * their owner. Ops are eager and record gradients when an input {@link #requiresGrad()}.
+ *
+ * <p>Thread-safety: a tensor may be read by several threads at once (e.g. shared model
+ * weights during inference); writing (in-place ops, {@code backward}) needs exclusive access.
+ */
+public final class Tensor implements AutoCloseable {
+    private final Backend backend;
+    private final DeviceBuffer buffer;
+    private final Layout layout;
+    private final LeakDetector.Registration leakCheck;
+    private boolean requiresGrad;
+    private GradNode gradNode;
+    private Tensor grad;
+    private volatile boolean closed;
+
+    /**
+     * Wraps {@code buffer}, taking over one reference to it (the caller's). For backends and ops;
+     * users create tensors with {@link Tensors}.
+     */
+    public static Tensor wrap(Backend backend, DeviceBuffer buffer, Layout layout) {
+        return new Tensor(backend, buffer, layout);
+    }
+
+    private Tensor(Backend backend, DeviceBuffer buffer, Layout layout) {
+        if (layout.extent() > buffer.capacity()) {
+            throw new KilnException("tensor " + layout + " reaches element " + layout.extent()
+                    + " but its buffer holds " + buffer.capacity());
+        }
+        this.backend = backend;
+        this.buffer = buffer;
+        this.layout = layout;
+        this.leakCheck = LeakDetector.register(this, buffer);
+        Scope scope = Scope.current();
+        if (scope != null) {
+            scope.register(this);
+        }
+    }
+
+    // ------------------------------------------------------------------ identity
+
+    public Backend backend() {
+        return backend;
+    }
+
+    public Device device() {
+        return backend.device();
+    }
+
+    public DType dtype() {
+        return buffer.dtype();
+    }
+
+    public Shape shape() {
+        return layout.shape();
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public int rank() {
+        return layout.rank();
+    }
+
+    public int numel() {
+        return layout.numel();
+    }
+
+    /** Size of dimension {@code axis} (negative counts from the end). */
+    public int dim(int axis) {
+        return layout.shape().dim(axis);
+    }
+
+    public boolean isContiguous() {
+        return layout.isContiguous();
+    }
+
+    /** What kernels receive. Throws when the tensor was closed. */
+    public BufferView view() {
+        checkOpen();
+        return new BufferView(buffer, layout);
+    }
+
+    public DeviceBuffer buffer() {
+        checkOpen();
+        return buffer;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new KilnException("tensor " + shape() + " " + dtype() + " on " + device()
+                    + " was used after it was closed (its Scope ended); keep it with scope.keep(tensor) to use it later");
+        }
+    }
+
+    // ------------------------------------------------------------------ memory
+
+    /** Releases this handle's reference to the buffer (and its gradient's). Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        leakCheck.closed();
+        buffer.release();
+        if (grad != null) {
+            grad.close();
+            grad = null;
+        }
+        gradNode = null;
+    }
+
+    /** Moves this tensor out of the innermost scope into the enclosing one (or to the caller). */
+    public Tensor keep() {
+        Scope s = Scope.current();
+        if (s != null && s.owns(this)) {
+            s.keep(this);
+        }
+        return this;
+    }
+
+    /** Removes this tensor from every open scope of this thread: the caller now closes it. */
+    public Tensor detachFromScopes() {
+        Scope.disown(this);
+        return this;
+    }
+
+    // ------------------------------------------------------------------ autograd
+
+    public boolean requiresGrad() {
+        return requiresGrad;
+    }
+
+    /** Marks a leaf tensor as a parameter whose gradient {@link #backward()} accumulates into {@link #grad()}. */
+    public Tensor requiresGrad(boolean value) {
+        if (gradNode != null && !value) {
+            throw new IllegalStateException("requiresGrad(false) on a non-leaf tensor; use detach() instead");
+        }
+        if (value && !dtype().isFloating()) {
+            throw new IllegalStateException("only floating tensors can require grad; this one is " + dtype());
+        }
+        this.requiresGrad = value;
+        return this;
+    }
+
+    public boolean isLeaf() {
+        return gradNode == null;
+    }
+
+    /** The accumulated gradient of a leaf, or null before the first backward. */
+    public Tensor grad() {
+        return grad;
+    }
+
+    public GradNode gradNode() {
+        return gradNode;
+    }
+
+    /** Closes and forgets the accumulated gradient. */
+    public void zeroGrad() {
+        if (grad != null) {
+            grad.close();
+            grad = null;
+        }
+    }
+
+    /** Used by {@link Autograd#record}. */
+    public void attachGradNode(GradNode node) {
+        this.gradNode = node;
+        this.requiresGrad = true;
+    }
+
+    /** Used by {@link Autograd#backward}: adds {@code g} into this leaf's gradient, which the leaf owns. */
+    public void accumulateGrad(Tensor g) {
+        if (!requiresGrad) {
+            return;
+        }
+        if (grad == null) {
+            grad = g.copy().detachFromScopes();
+        } else {
+            backend.binary(BinaryOp.ADD, grad.view(), g.expandTo(grad.shape()).view(), grad.view());
+        }
+    }
+
+    /** Back-propagates from this scalar (or single-element) tensor. */
+    public void backward() {
+        if (numel() != 1) {
+            throw new IllegalStateException("backward() without a gradient needs a single-element tensor, this one is "
+                    + shape() + "; pass the output gradient with backward(grad)");
+        }
+        try (Scope ignored = Scope.open()) {
+            Autograd.backward(this, Tensors.on(backend).full(dtype(), 1.0, shape().toArray()));
+        }
+    }
+
+    public void backward(Tensor gradOutput) {
+        Autograd.backward(this, gradOutput);
+    }
+
+    /** The same data, cut from the tape. */
+    public Tensor detach() {
+        return new Tensor(backend, buffer.retain(), layout);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    private Tensor viewAs(String op, Layout newLayout, GradNode.Rule rule) {
+        checkOpen();
+        Tensor out = new Tensor(backend, buffer.retain(), newLayout);
+        return Autograd.record(op, out, rule, this);
+    }
+
+    /** A view with a new shape (one dimension may be -1), copying only when the layout does not allow a view. */
+    public Tensor reshape(int... dims) {
+        Shape target = inferShape(dims);
+        Shape from = shape();
+        return layout.reshape(target)
+                .map(l -> viewAs("reshape", l, g -> new Tensor[] {g.reshape(from.toArray())}))
+                .orElseGet(() -> contiguous().reshape(dims));
+    }
+
+    private Shape inferShape(int[] dims) {
+        int known = 1;
+        int infer = -1;
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] == -1) {
+                if (infer >= 0) {
+                    throw new IllegalArgumentException("reshape " + shape() + " to " + Arrays.toString(dims) + ": only one -1 allowed");
+                }
+                infer = i;
+            } else {
+                known *= dims[i];
+            }
+        }
+        int[] d = dims.clone();
+        if (infer >= 0) {
+            if (known == 0 || numel() % known != 0) {
+                throw new IllegalArgumentException("reshape: cannot view " + shape() + " as " + Arrays.toString(dims));
+            }
+            d[infer] = numel() / known;
+        }
+        return Shape.of(d);
+    }
+
+    public Tensor permute(int... order) {
+        int[] inverse = new int[order.length];
+        for (int i = 0; i < order.length; i++) {
+            inverse[shape().normalizeAxis(order[i])] = i;
+        }
+        return viewAs("permute", layout.permute(order), g -> new Tensor[] {g.permute(inverse)});
+    }
+
+    public Tensor transpose(int a, int b) {
+        return viewAs("transpose", layout.transpose(a, b), g -> new Tensor[] {g.transpose(a, b)});
+    }
+
+    /** The transpose of the last two dimensions. */
+    public Tensor mT() {
+        return transpose(-2, -1);
+    }
+
+    public Tensor slice(int axis, int start, int end) {
+        return slice(axis, start, end, 1);
+    }
+
+    public Tensor slice(int axis, int start, int end, int step) {
+        Shape from = shape();
+        DType dt = dtype();
+        return viewAs("slice", layout.slice(axis, start, end, step), g -> {
+            Tensor full = Tensors.on(g.backend()).zeros(dt, from.toArray());
+            g.copyInto(full.slice(axis, start, end, step));
+            return new Tensor[] {full};
+        });
+    }
+
+    /** Index {@code i} along {@code axis}, removing that axis. */
+    public Tensor select(int axis, int i) {
+        return slice(axis, i, i + 1).squeeze(axis);
+    }
+
+    public Tensor unsqueeze(int axis) {
+        int a = axis < 0 ? axis + rank() + 1 : axis;
+        return viewAs("unsqueeze", layout.unsqueeze(axis), g -> new Tensor[] {g.squeeze(a)});
+    }
+
+    public Tensor squeeze(int axis) {
+        int a = shape().normalizeAxis(axis);
+        return viewAs("squeeze", layout.squeeze(axis), g -> new Tensor[] {g.unsqueeze(a)});
+    }
+
+    /** Broadcasts to {@code dims} (PyTorch's {@code expand}); the gradient sums over the broadcast dimensions. */
+    public Tensor expand(int... dims) {
+        return expandTo(Shape.of(dims));
+    }
+
+    public Tensor expandTo(Shape target) {
+        if (target.equals(shape())) {
+            return this;
+        }
+        Shape from = shape();
+        return viewAs("expand", layout.expand(target), g -> new Tensor[] {g.sumTo(from)});
+    }
+
+    /** This tensor if contiguous, else a contiguous copy. */
+    public Tensor contiguous() {
+        return isContiguous() ? this : copy();
+    }
+
+    /** A contiguous copy with its own buffer (on the tape: the gradient passes through). */
+    public Tensor copy() {
+        checkOpen();
+        Tensor out = Tensors.on(backend).empty(dtype(), shape().toArray());
+        backend.copy(view(), out.view());
+        return Autograd.record("copy", out, g -> new Tensor[] {g}, this);
+    }
+
+    /** Writes this tensor's values into {@code dst} (same shape, e.g. a slice view); not recorded on the tape. */
+    public void copyInto(Tensor dst) {
+        if (!dst.shape().equals(shape())) {
+            throw new dev.kiln.api.errors.ShapeMismatchException("copyInto", shape(), dst.shape(), "shapes must be equal");
+        }
+        if (dst.dtype() == dtype()) {
+            backend.copy(view(), dst.view());
+        } else {
+            backend.cast(view(), dst.view());
+        }
+    }
+
+    // ------------------------------------------------------------------ PENDING math ops
+    public Tensor add(Tensor other) {
+        throw new UnsupportedOperationException("PENDING");
+    }
+
+    public Tensor sumTo(Shape target) {
+        throw new UnsupportedOperationException("PENDING");
+    }
+
+    // ------------------------------------------------------------------ host transfer
+
+    private ByteBuffer download() {
+        Tensor c = contiguous();
+        ByteBuffer b = HostData.allocate(dtype(), numel());
+        if (numel() > 0) {
+            backend.download(c.buffer(), c.layout().offset(), b);
+        }
+        if (c != this) {
+            c.close();
+        }
+        return b;
+    }
+
+    public float[] toFloatArray() {
+        return HostData.toFloats(download(), dtype(), numel());
+    }
+
+    public double[] toDoubleArray() {
+        return HostData.toDoubles(download(), dtype(), numel());
+    }
+
+    public int[] toIntArray() {
+        return HostData.toInts(download(), dtype(), numel());
+    }
+
+    public long[] toLongArray() {
+        return HostData.toLongs(download(), dtype(), numel());
+    }
+
+    /** The value of a single-element tensor. */
+    public double item() {
+        if (numel() != 1) {
+            throw new IllegalStateException("item() needs a single-element tensor, this one is " + shape());
+        }
+        return HostData.get(download(), dtype(), 0);
+    }
+
+    @Override
+    public String toString() {
+        if (closed) {
+            return "Tensor" + shape() + " " + dtype() + " on " + device() + " (closed)";
+        }
+        double[] v = numel() <= 16 ? toDoubleArray() : null;
+        return "Tensor" + shape() + " " + dtype() + " on " + device() + (v == null ? "" : " " + Arrays.toString(v));
+    }
+}
