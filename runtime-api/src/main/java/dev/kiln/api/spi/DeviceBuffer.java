@@ -34,18 +34,26 @@ public abstract class DeviceBuffer {
     }
 
     public final DeviceBuffer retain() {
-        if (refs.getAndIncrement() <= 0) {
-            throw new KilnException("retain of a released " + dtype + " buffer: a tensor was used after its Scope closed");
-        }
+        int r;
+        do {
+            r = refs.get();
+            if (r <= 0) {
+                throw new KilnException("retain of a released " + dtype + " buffer: a tensor was used after its Scope closed");
+            }
+        } while (!refs.compareAndSet(r, r + 1));
         return this;
     }
 
     public final void release() {
-        int left = refs.decrementAndGet();
-        if (left == 0) {
+        int r;
+        do {
+            r = refs.get();
+            if (r <= 0) {
+                throw new KilnException("release of an already released " + dtype + " buffer (double close)");
+            }
+        } while (!refs.compareAndSet(r, r - 1));
+        if (r == 1) {
             owner.recycle(this);
-        } else if (left < 0) {
-            throw new KilnException("release of an already released " + dtype + " buffer (double close)");
         }
     }
 
