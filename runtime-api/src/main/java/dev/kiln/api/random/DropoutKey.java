@@ -7,4 +7,13 @@ package dev.kiln.api.random;
  * {@code (seed_lo, seed_hi)} is at least {@code p}.
  */
 public record DropoutKey(long seed, int layer, long step) {
+    /** The {@code counter} of {@code randomBits} that draws this mask: the layer in the high word, the block index in the low one. */
+    public long counter() {
+        return (long) layer << 32;
+    }
+
+    /** The {@code counterHigh} of {@code randomBits} that draws this mask: the step. */
+    public long counterHigh() {
+        return step;
+    }
 }

@@ -39,17 +39,26 @@ public final class Philox {
         out[at + 3] = c3;
     }
 
+    /** {@link #randomBits(long, long, long, int[], int, int)} with {@code counterHigh = 0}. */
+    public static void randomBits(long key, long counter, int[] out, int from, int to) {
+        randomBits(key, counter, 0L, out, from, to);
+    }
+
     /**
      * The SPI's {@code randomBits}: word {@code i} of the stream is word {@code i % 4} of the block
-     * with counter {@code (lo(b), hi(b), 0, 0)}, {@code b = counter + i / 4}, under key {@code (lo(key), hi(key))}.
+     * with counter {@code (lo(b), hi(b), lo(counterHigh), hi(counterHigh))}, {@code b = counter + i / 4},
+     * under key {@code (lo(key), hi(key))}. The dropout mask of {@link DropoutKey} {@code (seed, layer, step)}
+     * is this stream for {@code key = seed}, {@code counter = layer << 32}, {@code counterHigh = step}.
      */
-    public static void randomBits(long key, long counter, int[] out, int from, int to) {
+    public static void randomBits(long key, long counter, long counterHigh, int[] out, int from, int to) {
         int[] block = new int[4];
         int k0 = (int) key;
         int k1 = (int) (key >>> 32);
+        int c2 = (int) counterHigh;
+        int c3 = (int) (counterHigh >>> 32);
         for (int i = from; i < to; ) {
             long b = counter + (i >>> 2);
-            block((int) b, (int) (b >>> 32), 0, 0, k0, k1, block, 0);
+            block((int) b, (int) (b >>> 32), c2, c3, k0, k1, block, 0);
             for (int w = i & 3; w < 4 && i < to; w++, i++) {
                 out[i] = block[w];
             }

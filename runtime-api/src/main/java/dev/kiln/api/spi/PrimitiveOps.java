@@ -62,6 +62,18 @@ public interface PrimitiveOps {
      */
     void scatterAdd(BufferView dst, int axis, BufferView index, BufferView src);
 
-    /** Fills I32 {@code dst} (contiguous) with the Philox4x32-10 stream of {@link dev.kiln.api.random.Philox#randomBits}. */
-    void randomBits(BufferView dst, long key, long counter);
+    /**
+     * Fills I32 {@code dst} (contiguous) with the Philox4x32-10 stream of
+     * {@link dev.kiln.api.random.Philox#randomBits(long, long, long, int[], int, int)}: word {@code i} is
+     * word {@code i % 4} of the block with the 128-bit counter {@code (lo(b), hi(b), lo(counterHigh),
+     * hi(counterHigh))}, {@code b = counter + i / 4}. The upper counter words let dropout draw its mask
+     * ({@link dev.kiln.api.random.DropoutKey}: {@code counter = layer << 32}, {@code counterHigh = step})
+     * with this one primitive. Bit-exact on every backend.
+     */
+    void randomBits(BufferView dst, long key, long counter, long counterHigh);
+
+    /** {@link #randomBits(BufferView, long, long, long)} with {@code counterHigh = 0}. */
+    default void randomBits(BufferView dst, long key, long counter) {
+        randomBits(dst, key, counter, 0L);
+    }
 }
