@@ -4,6 +4,14 @@ import dev.kiln.api.autograd.Autograd;
 import dev.kiln.api.autograd.GradNode;
 import dev.kiln.api.errors.KilnException;
 import dev.kiln.api.memory.LeakDetector;
+import dev.kiln.api.ops.Casting;
+import dev.kiln.api.ops.Comparison;
+import dev.kiln.api.ops.Elementwise;
+import dev.kiln.api.ops.Indexing;
+import dev.kiln.api.ops.Joining;
+import dev.kiln.api.ops.LinearAlgebra;
+import dev.kiln.api.ops.Reductions;
+import dev.kiln.api.ops.Shaping;
 import dev.kiln.api.spi.Backend;
 import dev.kiln.api.spi.BinaryOp;
 import dev.kiln.api.spi.BufferView;
@@ -348,13 +356,347 @@ public final class Tensor implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ PENDING math ops
+    // ------------------------------------------------------------------ math (dev.kiln.api.ops)
+
     public Tensor add(Tensor other) {
-        throw new UnsupportedOperationException("PENDING");
+        return Elementwise.add(this, other);
     }
 
+    public Tensor add(double c) {
+        return Elementwise.add(this, c);
+    }
+
+    public Tensor sub(Tensor other) {
+        return Elementwise.sub(this, other);
+    }
+
+    public Tensor sub(double c) {
+        return Elementwise.sub(this, c);
+    }
+
+    /** {@code c - this}. */
+    public Tensor rsub(double c) {
+        return Elementwise.rsub(this, c);
+    }
+
+    public Tensor mul(Tensor other) {
+        return Elementwise.mul(this, other);
+    }
+
+    public Tensor mul(double c) {
+        return Elementwise.mul(this, c);
+    }
+
+    public Tensor div(Tensor other) {
+        return Elementwise.div(this, other);
+    }
+
+    public Tensor div(double c) {
+        return Elementwise.div(this, c);
+    }
+
+    public Tensor pow(Tensor exponent) {
+        return Elementwise.pow(this, exponent);
+    }
+
+    public Tensor pow(double exponent) {
+        return Elementwise.pow(this, exponent);
+    }
+
+    public Tensor maximum(Tensor other) {
+        return Elementwise.maximum(this, other);
+    }
+
+    public Tensor maximum(double c) {
+        return Elementwise.maximum(this, c);
+    }
+
+    public Tensor minimum(Tensor other) {
+        return Elementwise.minimum(this, other);
+    }
+
+    public Tensor minimum(double c) {
+        return Elementwise.minimum(this, c);
+    }
+
+    public Tensor neg() {
+        return Elementwise.neg(this);
+    }
+
+    public Tensor abs() {
+        return Elementwise.abs(this);
+    }
+
+    public Tensor sign() {
+        return Elementwise.sign(this);
+    }
+
+    public Tensor exp() {
+        return Elementwise.exp(this);
+    }
+
+    public Tensor log() {
+        return Elementwise.log(this);
+    }
+
+    public Tensor sqrt() {
+        return Elementwise.sqrt(this);
+    }
+
+    public Tensor rsqrt() {
+        return Elementwise.rsqrt(this);
+    }
+
+    public Tensor reciprocal() {
+        return Elementwise.reciprocal(this);
+    }
+
+    public Tensor square() {
+        return Elementwise.square(this);
+    }
+
+    public Tensor sin() {
+        return Elementwise.sin(this);
+    }
+
+    public Tensor cos() {
+        return Elementwise.cos(this);
+    }
+
+    public Tensor tanh() {
+        return Elementwise.tanh(this);
+    }
+
+    public Tensor sigmoid() {
+        return Elementwise.sigmoid(this);
+    }
+
+    public Tensor relu() {
+        return Elementwise.relu(this);
+    }
+
+    public Tensor leakyRelu(double slope) {
+        return Elementwise.leakyRelu(this, slope);
+    }
+
+    /** The exact (erf-based) GELU. */
+    public Tensor gelu() {
+        return Elementwise.gelu(this);
+    }
+
+    public Tensor erf() {
+        return Elementwise.erf(this);
+    }
+
+    public Tensor floor() {
+        return Elementwise.floor(this);
+    }
+
+    public Tensor ceil() {
+        return Elementwise.ceil(this);
+    }
+
+    /** Round half to even. */
+    public Tensor round() {
+        return Elementwise.round(this);
+    }
+
+    public Tensor clamp(double min, double max) {
+        return Elementwise.clamp(this, min, max);
+    }
+
+    /** {@code cond ? a : b} elementwise with broadcasting; {@code cond} is BOOL. */
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        return Elementwise.where(cond, a, b);
+    }
+
+    public Tensor eq(Tensor other) {
+        return Comparison.compare(BinaryOp.EQ, this, other);
+    }
+
+    public Tensor eq(double c) {
+        return Comparison.compare(BinaryOp.EQ, this, c);
+    }
+
+    public Tensor ne(Tensor other) {
+        return Comparison.compare(BinaryOp.NE, this, other);
+    }
+
+    public Tensor ne(double c) {
+        return Comparison.compare(BinaryOp.NE, this, c);
+    }
+
+    public Tensor lt(Tensor other) {
+        return Comparison.compare(BinaryOp.LT, this, other);
+    }
+
+    public Tensor lt(double c) {
+        return Comparison.compare(BinaryOp.LT, this, c);
+    }
+
+    public Tensor le(Tensor other) {
+        return Comparison.compare(BinaryOp.LE, this, other);
+    }
+
+    public Tensor le(double c) {
+        return Comparison.compare(BinaryOp.LE, this, c);
+    }
+
+    public Tensor gt(Tensor other) {
+        return Comparison.compare(BinaryOp.GT, this, other);
+    }
+
+    public Tensor gt(double c) {
+        return Comparison.compare(BinaryOp.GT, this, c);
+    }
+
+    public Tensor ge(Tensor other) {
+        return Comparison.compare(BinaryOp.GE, this, other);
+    }
+
+    public Tensor ge(double c) {
+        return Comparison.compare(BinaryOp.GE, this, c);
+    }
+
+    public Tensor logicalAnd(Tensor other) {
+        return Comparison.logicalAnd(this, other);
+    }
+
+    public Tensor logicalOr(Tensor other) {
+        return Comparison.logicalOr(this, other);
+    }
+
+    public Tensor logicalNot() {
+        return Comparison.logicalNot(this);
+    }
+
+    /** Whether no element is infinite or NaN (reads one value back to the host). */
+    public boolean allFinite() {
+        return Comparison.allFinite(this);
+    }
+
+    /** The sum of all elements (rank 0). */
+    public Tensor sum() {
+        return Reductions.sum(this);
+    }
+
+    public Tensor sum(int axis, boolean keepDim) {
+        return Reductions.sum(this, new int[] {axis}, keepDim);
+    }
+
+    public Tensor sum(int[] axes, boolean keepDim) {
+        return Reductions.sum(this, axes, keepDim);
+    }
+
+    public Tensor mean() {
+        return Reductions.mean(this);
+    }
+
+    public Tensor mean(int axis, boolean keepDim) {
+        return Reductions.mean(this, new int[] {axis}, keepDim);
+    }
+
+    public Tensor mean(int[] axes, boolean keepDim) {
+        return Reductions.mean(this, axes, keepDim);
+    }
+
+    /** Values of the maximum along {@code axis}; the gradient goes to the first maximal index. */
+    public Tensor max(int axis, boolean keepDim) {
+        return Reductions.max(this, axis, keepDim);
+    }
+
+    /** Values of the minimum along {@code axis}; the gradient goes to the first minimal index. */
+    public Tensor min(int axis, boolean keepDim) {
+        return Reductions.min(this, axis, keepDim);
+    }
+
+    /** The largest element (rank 0); ties share the gradient. */
+    public Tensor amax() {
+        return Reductions.amax(this);
+    }
+
+    public Tensor amin() {
+        return Reductions.amin(this);
+    }
+
+    /** First index (I64) of the maximum along {@code axis}. */
+    public Tensor argmax(int axis, boolean keepDim) {
+        return Reductions.argmax(this, axis, keepDim);
+    }
+
+    public Tensor argmin(int axis, boolean keepDim) {
+        return Reductions.argmin(this, axis, keepDim);
+    }
+
+    public Tensor var(int axis, boolean keepDim, boolean unbiased) {
+        return Reductions.var(this, axis, keepDim, unbiased);
+    }
+
+    /** Sums down to {@code target}, undoing a broadcast (the gradient rule of every broadcasting op). */
     public Tensor sumTo(Shape target) {
-        throw new UnsupportedOperationException("PENDING");
+        return Reductions.sumTo(this, target);
+    }
+
+    /** Matrix product with PyTorch's rules for 1-D operands and broadcast batch dimensions. */
+    public Tensor matmul(Tensor other) {
+        return LinearAlgebra.matmul(this, other);
+    }
+
+    /** The values in another dtype (this tensor when it already has it). */
+    public Tensor to(DType dtype) {
+        return Casting.to(this, dtype);
+    }
+
+    /** A copy on another backend, through host memory: the only op that moves data between devices. */
+    public Tensor to(Backend target) {
+        return Casting.to(this, target);
+    }
+
+    public Tensor indexSelect(int axis, Tensor index) {
+        return Indexing.indexSelect(this, axis, index);
+    }
+
+    public Tensor gather(int axis, Tensor index) {
+        return Indexing.gather(this, axis, index);
+    }
+
+    /** A copy with {@code src} added at {@code index} along {@code axis} (out of place). */
+    public Tensor scatterAdd(int axis, Tensor index, Tensor src) {
+        return Indexing.scatterAdd(this, axis, index, src);
+    }
+
+    public static Tensor cat(int axis, Tensor... parts) {
+        return Joining.cat(axis, parts);
+    }
+
+    public static Tensor stack(int axis, Tensor... parts) {
+        return Joining.stack(axis, parts);
+    }
+
+    /** Views of pieces of {@code size} along {@code axis}. */
+    public Tensor[] split(int size, int axis) {
+        return Joining.split(this, size, axis);
+    }
+
+    public Tensor[] split(int[] sizes, int axis) {
+        return Joining.split(this, sizes, axis);
+    }
+
+    public Tensor[] chunk(int chunks, int axis) {
+        return Joining.chunk(this, chunks, axis);
+    }
+
+    /** All dimensions merged into one. */
+    public Tensor flatten() {
+        return Shaping.flatten(this, 0, -1);
+    }
+
+    public Tensor flatten(int startDim, int endDim) {
+        return Shaping.flatten(this, startDim, endDim);
+    }
+
+    public Tensor narrow(int axis, int start, int length) {
+        return Shaping.narrow(this, axis, start, length);
     }
 
     // ------------------------------------------------------------------ host transfer

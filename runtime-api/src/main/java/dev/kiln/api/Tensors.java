@@ -1,5 +1,7 @@
 package dev.kiln.api;
 
+import dev.kiln.api.ops.RandomOps;
+import dev.kiln.api.random.Generator;
 import dev.kiln.api.spi.Backend;
 import dev.kiln.api.spi.DeviceBuffer;
 import java.nio.ByteBuffer;
@@ -99,6 +101,40 @@ public final class Tensors {
             }
         }
         return upload(dtype, b, data.length, shape);
+    }
+
+    // ------------------------------------------------------------------ random (see RandomOps for the stream convention)
+
+    /** Uniform in [0, 1) from the Philox stream of {@code seed} at block 0: equal to {@code Philox.uniform} word for word. */
+    public Tensor rand(DType dtype, long seed, int... shape) {
+        return RandomOps.uniform(backend, dtype, seed, 0, Shape.of(shape));
+    }
+
+    /** Uniform in [0, 1) from the generator's next blocks. */
+    public Tensor rand(DType dtype, Generator generator, int... shape) {
+        Shape s = Shape.of(shape);
+        return RandomOps.uniform(backend, dtype, generator.seed(), generator.reserve(s.numel()), s);
+    }
+
+    /** Standard normals from the Philox stream of {@code seed} at block 0 ({@code Philox.normalPair} on word pairs). */
+    public Tensor randn(DType dtype, long seed, int... shape) {
+        return RandomOps.normal(backend, dtype, seed, 0, Shape.of(shape));
+    }
+
+    /** Standard normals from the generator's next blocks (one word per element, rounded up to pairs). */
+    public Tensor randn(DType dtype, Generator generator, int... shape) {
+        Shape s = Shape.of(shape);
+        return RandomOps.normal(backend, dtype, generator.seed(), generator.reserve(2L * ((s.numel() + 1) / 2)), s);
+    }
+
+    /** Ones with probability {@code p}, else zeros, in {@code dtype}: {@code rand(seed) < p}. */
+    public Tensor bernoulli(DType dtype, double p, long seed, int... shape) {
+        return RandomOps.bernoulli(backend, dtype, p, seed, 0, Shape.of(shape));
+    }
+
+    public Tensor bernoulli(DType dtype, double p, Generator generator, int... shape) {
+        Shape s = Shape.of(shape);
+        return RandomOps.bernoulli(backend, dtype, p, generator.seed(), generator.reserve(s.numel()), s);
     }
 
     private Tensor upload(DType dtype, ByteBuffer bytes, int length, int[] shape) {
