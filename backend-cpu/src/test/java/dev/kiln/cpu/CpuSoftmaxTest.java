@@ -1,0 +1,82 @@
+package dev.kiln.cpu;
+
+import static dev.kiln.cpu.FusedTensors.assertClose;
+import static dev.kiln.cpu.FusedTensors.read;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.kiln.api.DType;
+import dev.kiln.api.Shape;
+import dev.kiln.api.errors.ShapeMismatchException;
+import dev.kiln.api.spi.BufferView;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class CpuSoftmaxTest {
+
+    /** Naive softmax of each row of {@code x}, directly from the definition. */
+    private static double[] reference(double[] x, int cols, boolean log) {
+        double[] y = new double[x.length];
+        for (int r = 0; r < x.length / cols; r++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < cols; c++) {
+                max = Math.max(max, x[r * cols + c]);
+            }
+            double sum = 0;
+            for (int c = 0; c < cols; c++) {
+                sum += Math.exp(x[r * cols + c] - max);
+            }
+            for (int c = 0; c < cols; c++) {
+                double s = Math.exp(x[r * cols + c] - max) / sum;
+                y[r * cols + c] = log ? Math.log(s) : s;
+            }
+        }
+        return y;
+    }
+
+    @ParameterizedTest
+    @CsvSource({"F32, false", "F32, true", "F64, false", "F64, true"})
+    void forwardMatchesDefinitionOnAwkwardShapes(DType dtype, boolean log) {
+        Random random = new Random(11);
+        for (int[] shape : new int[][] {{1, 1}, {3, 7}, {2, 3, 130}}) {
+            BufferView x = FusedTensors.random(dtype, random, shape);
+            BufferView out = FusedTensors.zeros(dtype, shape);
+            CpuSoftmax.softmax(x, out, log);
+            assertClose(reference(read(x), shape[shape.length - 1], log), read(out), FusedTensors.tolerance(dtype),
+                    "softmax " + Shape.of(shape));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"false", "true"})
+    void largeScoresStayFinite(boolean log) {
+        BufferView x = FusedTensors.of(DType.F32, new double[] {1000, 1001, -1000, 999}, 1, 4);
+        BufferView out = FusedTensors.zeros(DType.F32, 1, 4);
+        CpuSoftmax.softmax(x, out, log);
+        assertClose(reference(read(x), 4, log), read(out), 1e-5, "softmax of large scores");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"F32, false", "F32, true", "F64, false", "F64, true"})
+    void backwardMatchesFiniteDifferences(DType dtype, boolean log) {
+        Random random = new Random(12);
+        int rows = 3;
+        int cols = 9;
+        double[] x = FusedTensors.stored(dtype, FusedTensors.gaussian(random, rows * cols));
+        double[] dy = FusedTensors.stored(dtype, FusedTensors.gaussian(random, rows * cols));
+        double[] expected = FusedTensors.numericGradient(x, xs -> FusedTensors.dot(dy, reference(xs, cols, log)));
+
+        BufferView y = FusedTensors.zeros(dtype, rows, cols);
+        CpuSoftmax.softmax(FusedTensors.of(dtype, x, rows, cols), y, log);
+        BufferView dx = FusedTensors.zeros(dtype, rows, cols);
+        CpuSoftmax.backward(y, FusedTensors.of(dtype, dy, rows, cols), dx, log);
+        assertClose(expected, read(dx), dtype == DType.F32 ? 1e-3 : 1e-6, "softmax backward");
+    }
+
+    @Test
+    void mismatchedOutputShapeIsRejected() {
+        BufferView x = FusedTensors.zeros(DType.F32, 2, 3);
+        assertThrows(ShapeMismatchException.class, () -> CpuSoftmax.softmax(x, FusedTensors.zeros(DType.F32, 3, 2), false));
+    }
+}
