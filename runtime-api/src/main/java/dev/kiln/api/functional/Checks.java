@@ -85,4 +85,15 @@ final class Checks {
             throw new IllegalArgumentException(op + ": " + name + " must be in [0, 1], got " + p);
         }
     }
+
+    /** A loss's {@code input} and {@code targets}: floating, one dtype, one device, one shape. */
+    static void requireSameShape(String op, Tensor input, Tensor targets, String name) {
+        requireNonNull(op, input, name);
+        requireNonNull(op, targets, "targets");
+        requireFloating(op, input, name);
+        requireLike(op, input, targets, "targets");
+        if (!input.shape().equals(targets.shape())) {
+            throw new ShapeMismatchException(op, input.shape(), targets.shape(), name + " and targets must have one shape");
+        }
+    }
 }
