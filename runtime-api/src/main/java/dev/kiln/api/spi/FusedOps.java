@@ -11,8 +11,11 @@ import dev.kiln.api.spi.params.RmspropParams;
 import dev.kiln.api.spi.params.SgdParams;
 
 /**
- * Tier 2: fused ops. Every method has a default composed from {@link PrimitiveOps} (see
- * {@link ComposedFusedOps}); a backend overrides the ones it can do better. Unless stated, every
+ * Tier 2: fused ops. Every method has a default composed only from the {@link PrimitiveOps} of
+ * {@code this} (package-private {@code Composed*} classes, one per op family: it runs on any backend
+ * that has the primitives, with temporaries that it frees before returning); a backend overrides the
+ * ones it can do better. The defaults favour portability over memory: im2col columns for conv2d and
+ * the full {@code [lq, lk]} score matrix for attention. Unless stated, every
  * view here is contiguous, floating (F32 or F64) and of one dtype; statistics such as {@code mean},
  * {@code rstd} and {@code logsumexp} have the input's dtype. A parameter documented as nullable may
  * be {@code null}.
@@ -22,21 +25,21 @@ public interface FusedOps extends PrimitiveOps {
     // --- softmax family: over the last dimension of x [rows, cols] ---
 
     default void softmax(BufferView x, BufferView out) {
-        ComposedFusedOps.softmax(this, x, out, false);
+        ComposedSoftmax.forward(this, x, out, false);
     }
 
     default void logSoftmax(BufferView x, BufferView out) {
-        ComposedFusedOps.softmax(this, x, out, true);
+        ComposedSoftmax.forward(this, x, out, true);
     }
 
     /** {@code dx = y * (dy - sum(dy * y))} with {@code y} the softmax output. */
     default void softmaxBackward(BufferView y, BufferView dy, BufferView dx) {
-        ComposedFusedOps.softmaxBackward(this, y, dy, dx, false);
+        ComposedSoftmax.backward(this, y, dy, dx, false);
     }
 
     /** {@code dx = dy - exp(y) * sum(dy)} with {@code y} the log-softmax output. */
     default void logSoftmaxBackward(BufferView y, BufferView dy, BufferView dx) {
-        ComposedFusedOps.softmaxBackward(this, y, dy, dx, true);
+        ComposedSoftmax.backward(this, y, dy, dx, true);
     }
 
     // --- normalisation ---
@@ -47,13 +50,13 @@ public interface FusedOps extends PrimitiveOps {
      */
     default void layerNorm(BufferView x, BufferView weight, BufferView bias, double eps,
                            BufferView out, BufferView mean, BufferView rstd) {
-        ComposedFusedOps.layerNorm(this, x, weight, bias, eps, out, mean, rstd);
+        ComposedLayerNorm.forward(this, x, weight, bias, eps, out, mean, rstd);
     }
 
     /** Gradients of {@link #layerNorm}; {@code weight}, {@code dweight} and {@code dbias} are nullable. */
     default void layerNormBackward(BufferView dy, BufferView x, BufferView weight, BufferView mean, BufferView rstd,
                                    BufferView dx, BufferView dweight, BufferView dbias) {
-        ComposedFusedOps.layerNormBackward(this, dy, x, weight, mean, rstd, dx, dweight, dbias);
+        ComposedLayerNorm.backward(this, dy, x, weight, mean, rstd, dx, dweight, dbias);
     }
 
     /**
@@ -66,50 +69,50 @@ public interface FusedOps extends PrimitiveOps {
     default void batchNorm(BufferView x, BufferView weight, BufferView bias, BufferView runningMean, BufferView runningVar,
                            boolean training, double momentum, double eps,
                            BufferView out, BufferView saveMean, BufferView saveInvStd) {
-        ComposedFusedOps.batchNorm(this, x, weight, bias, runningMean, runningVar, training, momentum, eps,
+        ComposedBatchNorm.forward(this, x, weight, bias, runningMean, runningVar, training, momentum, eps,
                 out, saveMean, saveInvStd);
     }
 
     /** Gradients of {@link #batchNorm} given its saved statistics; {@code weight}, {@code dweight}, {@code dbias} nullable. */
     default void batchNormBackward(BufferView dy, BufferView x, BufferView weight, BufferView saveMean, BufferView saveInvStd,
                                    boolean training, BufferView dx, BufferView dweight, BufferView dbias) {
-        ComposedFusedOps.batchNormBackward(this, dy, x, weight, saveMean, saveInvStd, training, dx, dweight, dbias);
+        ComposedBatchNorm.backward(this, dy, x, weight, saveMean, saveInvStd, training, dx, dweight, dbias);
     }
 
     // --- convolution and pooling: NCHW ---
 
     /** {@code x [n, cin, h, w] * weight [cout, cin/groups, kh, kw] (+ bias [cout], nullable) -> out [n, cout, oh, ow]}. */
     default void conv2d(BufferView x, BufferView weight, BufferView bias, Conv2dParams p, BufferView out) {
-        ComposedFusedOps.conv2d(this, x, weight, bias, p, out);
+        ComposedConv2d.forward(this, x, weight, bias, p, out);
     }
 
     /** Gradient of {@link #conv2d} with respect to its input: writes all of {@code dx [n, cin, h, w]}. */
     default void conv2dBackwardInput(BufferView dy, BufferView weight, Conv2dParams p, BufferView dx) {
-        ComposedFusedOps.conv2dBackwardInput(this, dy, weight, p, dx);
+        ComposedConv2d.backwardInput(this, dy, weight, p, dx);
     }
 
     /** Gradient of {@link #conv2d} with respect to its weight: writes all of {@code dweight}. */
     default void conv2dBackwardWeight(BufferView dy, BufferView x, Conv2dParams p, BufferView dweight) {
-        ComposedFusedOps.conv2dBackwardWeight(this, dy, x, p, dweight);
+        ComposedConv2d.backwardWeight(this, dy, x, p, dweight);
     }
 
     /** Max pooling; {@code indices} (I32, shape of out) receive the argmax's flat position {@code ih*w + iw} in its plane. */
     default void maxPool2d(BufferView x, Pool2dParams p, BufferView out, BufferView indices) {
-        ComposedFusedOps.maxPool2d(this, x, p, out, indices);
+        ComposedPool2d.max(this, x, p, out, indices);
     }
 
     /** Routes {@code dy} to the positions in {@code indices}; writes all of {@code dx}. */
     default void maxPool2dBackward(BufferView dy, BufferView indices, Pool2dParams p, BufferView dx) {
-        ComposedFusedOps.maxPool2dBackward(this, dy, indices, p, dx);
+        ComposedPool2d.maxBackward(this, dy, indices, p, dx);
     }
 
     default void avgPool2d(BufferView x, Pool2dParams p, BufferView out) {
-        ComposedFusedOps.avgPool2d(this, x, p, out);
+        ComposedPool2d.avg(this, x, p, out);
     }
 
     /** Writes all of {@code dx}. */
     default void avgPool2dBackward(BufferView dy, Pool2dParams p, BufferView dx) {
-        ComposedFusedOps.avgPool2dBackward(this, dy, p, dx);
+        ComposedPool2d.avgBackward(this, dy, p, dx);
     }
 
     // --- dropout and attention ---
@@ -119,7 +122,7 @@ public interface FusedOps extends PrimitiveOps {
      * The backward pass is the same call on {@code dy}.
      */
     default void dropout(BufferView x, double p, DropoutKey key, BufferView out) {
-        ComposedFusedOps.dropout(this, x, p, key, out);
+        ComposedDropout.dropout(this, x, p, key, out);
     }
 
     /**
@@ -130,45 +133,45 @@ public interface FusedOps extends PrimitiveOps {
      */
     default void attention(BufferView q, BufferView k, BufferView v, BufferView keyPaddingMask, AttentionParams p,
                            BufferView out, BufferView logsumexp) {
-        ComposedFusedOps.attention(this, q, k, v, keyPaddingMask, p, out, logsumexp);
+        ComposedAttention.forward(this, q, k, v, keyPaddingMask, p, out, logsumexp);
     }
 
     /** Gradients of {@link #attention} from its output and logsumexp; writes all of {@code dq}, {@code dk}, {@code dv}. */
     default void attentionBackward(BufferView dout, BufferView q, BufferView k, BufferView v, BufferView keyPaddingMask,
                                    AttentionParams p, BufferView out, BufferView logsumexp,
                                    BufferView dq, BufferView dk, BufferView dv) {
-        ComposedFusedOps.attentionBackward(this, dout, q, k, v, keyPaddingMask, p, out, logsumexp, dq, dk, dv);
+        ComposedAttention.backward(this, dout, q, k, v, keyPaddingMask, p, out, logsumexp, dq, dk, dv);
     }
 
     // --- sparse ---
 
     /** CSR sparse {@code [rows, cols]} (I32 {@code rowPtr [rows+1]}, I32 {@code colIdx [nnz]}, {@code values [nnz]}) x dense {@code [cols, n]}. */
     default void spmmCsr(BufferView rowPtr, BufferView colIdx, BufferView values, BufferView dense, BufferView out) {
-        ComposedFusedOps.spmmCsr(this, rowPtr, colIdx, values, dense, out);
+        ComposedSparse.spmmCsr(this, rowPtr, colIdx, values, dense, out);
     }
 
     // --- optimizer steps: update param and state in place ---
 
     /** {@code momentumBuf} is nullable when {@code momentum == 0}. */
     default void sgdStep(BufferView param, BufferView grad, BufferView momentumBuf, SgdParams p) {
-        ComposedFusedOps.sgdStep(this, param, grad, momentumBuf, p);
+        ComposedOptimizers.sgd(this, param, grad, momentumBuf, p);
     }
 
     default void adamStep(BufferView param, BufferView grad, BufferView expAvg, BufferView expAvgSq, AdamParams p) {
-        ComposedFusedOps.adamStep(this, param, grad, expAvg, expAvgSq, p);
+        ComposedOptimizers.adam(this, param, grad, expAvg, expAvgSq, p);
     }
 
     /** {@code momentumBuf} is nullable when {@code momentum == 0}; {@code gradAvg} is nullable unless centered. */
     default void rmspropStep(BufferView param, BufferView grad, BufferView squareAvg, BufferView momentumBuf,
                              BufferView gradAvg, RmspropParams p) {
-        ComposedFusedOps.rmspropStep(this, param, grad, squareAvg, momentumBuf, gradAvg, p);
+        ComposedOptimizers.rmsprop(this, param, grad, squareAvg, momentumBuf, gradAvg, p);
     }
 
     default void adagradStep(BufferView param, BufferView grad, BufferView stateSum, AdagradParams p) {
-        ComposedFusedOps.adagradStep(this, param, grad, stateSum, p);
+        ComposedOptimizers.adagrad(this, param, grad, stateSum, p);
     }
 
     default void adadeltaStep(BufferView param, BufferView grad, BufferView squareAvg, BufferView accDelta, AdadeltaParams p) {
-        ComposedFusedOps.adadeltaStep(this, param, grad, squareAvg, accDelta, p);
+        ComposedOptimizers.adadelta(this, param, grad, squareAvg, accDelta, p);
     }
 }
