@@ -1,0 +1,220 @@
+package dev.kiln.opencl;
+
+import static org.jocl.CL.CL_CONTEXT_PLATFORM;
+import static org.jocl.CL.CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST;
+import static org.jocl.CL.CL_MEM_COPY_HOST_PTR;
+import static org.jocl.CL.CL_MEM_OBJECT_ALLOCATION_FAILURE;
+import static org.jocl.CL.CL_MEM_READ_WRITE;
+import static org.jocl.CL.CL_OUT_OF_HOST_MEMORY;
+import static org.jocl.CL.CL_OUT_OF_RESOURCES;
+import static org.jocl.CL.CL_TRUE;
+import static org.jocl.CL.clCreateBuffer;
+import static org.jocl.CL.clCreateCommandQueue;
+import static org.jocl.CL.clCreateContext;
+import static org.jocl.CL.clCreateKernel;
+import static org.jocl.CL.clEnqueueNDRangeKernel;
+import static org.jocl.CL.clEnqueueReadBuffer;
+import static org.jocl.CL.clEnqueueWriteBuffer;
+import static org.jocl.CL.clFinish;
+import static org.jocl.CL.clReleaseMemObject;
+
+import dev.kiln.api.DType;
+import dev.kiln.api.errors.DeviceException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_program;
+
+/**
+ * One opened OpenCL device: its context, its single in-order queue, its programs and a small
+ * error-flag buffer that kernels write when they meet bad input (an index out of range). Work is
+ * queued without waiting; {@link #synchronize()} waits and re-throws what went wrong.
+ */
+public final class OpenClDevice {
+    private final OpenClDeviceProperties properties;
+    private final cl_context context;
+    private final cl_command_queue queue;
+    private final OpenClProgramCache programs;
+    private final cl_mem errorFlag;
+    private final Map<String, cl_kernel> kernels = new ConcurrentHashMap<>();
+    private final AtomicReference<RuntimeException> deferred = new AtomicReference<>();
+
+    OpenClDevice(OpenClDeviceProperties properties, java.nio.file.Path programCacheFolder) {
+        this.properties = properties;
+        cl_context_properties cp = new cl_context_properties();
+        cp.addProperty(CL_CONTEXT_PLATFORM, properties.platform());
+        this.context = clCreateContext(cp, 1, new cl_device_id[]{properties.device()}, null, null, null);
+        this.queue = clCreateCommandQueue(context, properties.device(), 0, null);
+        this.programs = new OpenClProgramCache(context, properties, programCacheFolder);
+        this.errorFlag = clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, 4L * Sizeof.cl_int,
+                Pointer.to(new int[4]), null);
+    }
+
+    OpenClDeviceProperties properties() {
+        return properties;
+    }
+
+    public OpenClProgramCache programs() {
+        return programs;
+    }
+
+    cl_mem errorFlag() {
+        return errorFlag;
+    }
+
+    /** Build options for a program of element type {@code dtype} plus {@code extra} (-D ... words). */
+    String options(DType dtype, String extra) {
+        StringBuilder sb = new StringBuilder("-cl-std=CL1.2");
+        if (dtype != null) {
+            sb.append(" -DKILN_").append(dtype.name());
+        }
+        if (properties.fp64()) {
+            sb.append(" -DKILN_FP64");
+        }
+        if (!extra.isBlank()) {
+            sb.append(' ').append(extra.trim());
+        }
+        return sb.toString();
+    }
+
+    /** A launch of kernel {@code stem_<dtype>} from {@code file}, built with {@code extraOptions}. */
+    public KernelCall kernel(String file, String stem, DType dtype, String extraOptions) {
+        String options = options(dtype, extraOptions);
+        String name = stem + "_" + dtype.id();
+        return new KernelCall(this, kernelObject(programs.program(file, options), file, options, name), name);
+    }
+
+    /**
+     * A launch of a kernel from a program built elsewhere (e.g. {@link OpenClProgramCache#programFromSource}).
+     * Each call makes a new kernel object; keep the call and launch it again rather than asking twice.
+     */
+    KernelCall kernel(cl_program program, String name) {
+        return new KernelCall(this, clCreateKernel(program, name, null), name);
+    }
+
+    private cl_kernel kernelObject(cl_program program, String file, String options, String name) {
+        return kernels.computeIfAbsent(file + '\n' + options + '\n' + name, k -> {
+            try {
+                return clCreateKernel(program, name, null);
+            } catch (CLException e) {
+                throw new DeviceException("kernel " + name + " not found in " + file + " built with '" + options + "' on "
+                        + properties.name() + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    OpenClBuffer allocate(DType dtype, int capacity) {
+        long bytes = (long) capacity * dtype.byteSize();
+        if (bytes > properties.maxAllocationBytes()) {
+            throw new OutOfMemoryError(bytes + " bytes exceed the largest single allocation of " + properties.name()
+                    + " (" + properties.maxAllocationBytes() + " bytes)");
+        }
+        try {
+            return new OpenClBuffer(dtype, capacity, clCreateBuffer(context, CL_MEM_READ_WRITE, Math.max(1, bytes), null, null));
+        } catch (CLException e) {
+            if (isOutOfMemory(e.getStatus())) {
+                throw new OutOfMemoryError("clCreateBuffer of " + bytes + " bytes on " + properties.name() + ": " + e.getMessage());
+            }
+            throw new DeviceException("clCreateBuffer of " + bytes + " bytes failed on " + properties.name() + ": " + e.getMessage(), e);
+        }
+    }
+
+    void free(OpenClBuffer buffer) {
+        clReleaseMemObject(buffer.mem());
+    }
+
+    void upload(ByteBuffer src, OpenClBuffer dst, int dstOffset) {
+        int bytes = src.remaining();
+        long offsetBytes = (long) dstOffset * dst.dtype().byteSize();
+        checkRange("upload", dst, offsetBytes, bytes);
+        if (bytes == 0) {
+            return;
+        }
+        ByteBuffer direct = src.isDirect() ? src.slice() : ByteBuffer.allocateDirect(bytes).put(src.duplicate()).flip();
+        enqueue("upload", () -> clEnqueueWriteBuffer(queue, dst.mem(), CL_TRUE, offsetBytes, bytes, Pointer.to(direct), 0, null, null));
+    }
+
+    void download(OpenClBuffer src, int srcOffset, ByteBuffer dst) {
+        int bytes = dst.remaining();
+        long offsetBytes = (long) srcOffset * src.dtype().byteSize();
+        checkRange("download", src, offsetBytes, bytes);
+        if (bytes > 0) {
+            ByteBuffer direct = dst.isDirect() ? dst.slice() : ByteBuffer.allocateDirect(bytes);
+            enqueue("download", () -> clEnqueueReadBuffer(queue, src.mem(), CL_TRUE, offsetBytes, bytes, Pointer.to(direct), 0, null, null));
+            if (!dst.isDirect()) {
+                dst.duplicate().put(direct);
+            }
+        }
+        synchronize();
+    }
+
+    private static void checkRange(String what, OpenClBuffer b, long offsetBytes, long bytes) {
+        if (offsetBytes < 0 || offsetBytes + bytes > b.bytes()) {
+            throw new IllegalArgumentException(what + ": bytes [" + offsetBytes + ", " + (offsetBytes + bytes)
+                    + ") are outside the " + b.dtype() + " buffer of " + b.bytes() + " bytes");
+        }
+    }
+
+    void launch(cl_kernel kernel, String name, int dims, long[] global, long[] local) {
+        enqueue(name, () -> clEnqueueNDRangeKernel(queue, kernel, dims, null, global, local, 0, null, null));
+    }
+
+    /**
+     * Runs one enqueue call. Failures that mean the device ran out of something, or that earlier
+     * work failed, are kept for {@link #synchronize()}; others are host mistakes and throw now.
+     */
+    private void enqueue(String what, Runnable call) {
+        try {
+            call.run();
+        } catch (CLException e) {
+            if (isOutOfMemory(e.getStatus()) || e.getStatus() == CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST) {
+                deferred.compareAndSet(null, new DeviceException(what + " failed on " + properties.name() + ": " + e.getMessage(), e));
+            } else {
+                throw new DeviceException(what + " could not be queued on " + properties.name() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Waits for all queued work, then re-throws the first deferred failure or kernel-reported error. */
+    public void synchronize() {
+        try {
+            clFinish(queue);
+        } catch (CLException e) {
+            deferred.compareAndSet(null, new DeviceException("queued work failed on " + properties.name() + ": " + e.getMessage(), e));
+        }
+        RuntimeException failure = deferred.getAndSet(null);
+        if (failure != null) {
+            throw failure;
+        }
+        checkErrorFlag();
+    }
+
+    private void checkErrorFlag() {
+        int[] flag = new int[4];
+        clEnqueueReadBuffer(queue, errorFlag, CL_TRUE, 0, 4L * Sizeof.cl_int, Pointer.to(flag), 0, null, null);
+        if (flag[0] != 0) {
+            clEnqueueWriteBuffer(queue, errorFlag, CL_TRUE, 0, 4L * Sizeof.cl_int, Pointer.to(new int[4]), 0, null, null);
+            throw new DeviceException(KernelErrors.describe(flag[0], flag[1], flag[2]) + " (reported by a kernel on "
+                    + properties.name() + "; the results of that op are undefined)");
+        }
+    }
+
+    private static boolean isOutOfMemory(int status) {
+        return status == CL_MEM_OBJECT_ALLOCATION_FAILURE || status == CL_OUT_OF_RESOURCES || status == CL_OUT_OF_HOST_MEMORY;
+    }
+
+    @Override
+    public String toString() {
+        return properties.name() + " (" + properties.platformName() + ")";
+    }
+}
