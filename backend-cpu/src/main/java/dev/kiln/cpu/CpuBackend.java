@@ -156,8 +156,8 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
-    public void randomBits(BufferView dst, long key, long counter) {
-        CpuRandom.randomBits(dst, key, counter);
+    public void randomBits(BufferView dst, long key, long counter, long counterHigh) {
+        CpuRandom.randomBits(dst, key, counter, counterHigh);
     }
 
     // ---------------------------------------------------------------- tier 2
