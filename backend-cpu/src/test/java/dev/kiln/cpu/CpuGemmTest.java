@@ -1,0 +1,126 @@
+package dev.kiln.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** sgemm and dgemm against a naive double-accumulating loop, over ragged sizes, transposes, offsets and padded leading dimensions. */
+class CpuGemmTest {
+    static Stream<Arguments> cases() {
+        int[][] sizes = {
+            {1, 1, 1}, {0, 5, 3}, {4, 0, 3}, {3, 4, 0}, {1, 37, 19}, {37, 1, 19}, {7, 13, 5},
+            {CpuGemm.MR, CpuGemm.NR, CpuGemm.KC}, {CpuGemm.MR + 1, CpuGemm.NR + 1, CpuGemm.KC + 1},
+            {61, 67, 300}, {131, 257, 521}, {200, 33, 64},
+        };
+        List<Arguments> out = new ArrayList<>();
+        for (int[] s : sizes) {
+            for (int t = 0; t < 4; t++) {
+                out.add(Arguments.of(s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0));
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "sgemm m={0} n={1} k={2} transA={3} transB={4}")
+    @MethodSource("cases")
+    void sgemmMatchesNaive(int m, int n, int k, boolean transA, boolean transB) {
+        Random rnd = new Random(31L * m + 7L * n + k + (transA ? 1 : 0) + (transB ? 2 : 0));
+        int lda = (transA ? m : k) + 3;
+        int ldb = (transB ? k : n) + 1;
+        int ldc = n + 2;
+        float[] a = randomFloats(rnd, 4 + (transA ? k : m) * lda);
+        float[] b = randomFloats(rnd, 2 + (transB ? n : k) * ldb);
+        float[] c = randomFloats(rnd, 5 + m * ldc);
+        float[] before = c.clone();
+        float alpha = 1.25f;
+        float beta = -0.5f;
+        CpuGemm.sgemm(transA, transB, m, n, k, alpha, a, 4, lda, b, 2, ldb, beta, c, 5, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                double magnitude = 0;
+                for (int p = 0; p < k; p++) {
+                    double x = transA ? a[4 + p * lda + i] : a[4 + i * lda + p];
+                    double y = transB ? b[2 + j * ldb + p] : b[2 + p * ldb + j];
+                    sum += x * y;
+                    magnitude += Math.abs(x * y);
+                }
+                double expected = alpha * sum + beta * (double) before[5 + i * ldc + j];
+                double tolerance = 1e-6 * (Math.abs(alpha) * magnitude + Math.abs(beta * before[5 + i * ldc + j])) + 1e-7;
+                assertEquals(expected, c[5 + i * ldc + j], tolerance, "C[" + i + "," + j + "]");
+            }
+        }
+        assertUntouchedPadding(before, c, m, n, ldc);
+    }
+
+    @ParameterizedTest(name = "dgemm m={0} n={1} k={2} transA={3} transB={4}")
+    @MethodSource("cases")
+    void dgemmMatchesNaive(int m, int n, int k, boolean transA, boolean transB) {
+        Random rnd = new Random(17L * m + 5L * n + k);
+        int lda = (transA ? m : k) + 2;
+        int ldb = (transB ? k : n) + 3;
+        int ldc = n + 1;
+        double[] a = randomDoubles(rnd, 1 + (transA ? k : m) * lda);
+        double[] b = randomDoubles(rnd, 3 + (transB ? n : k) * ldb);
+        double[] c = randomDoubles(rnd, m * ldc);
+        double[] before = c.clone();
+        CpuGemm.dgemm(transA, transB, m, n, k, 0.75, a, 1, lda, b, 3, ldb, 2.0, c, 0, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double sum = 0;
+                double magnitude = 0;
+                for (int p = 0; p < k; p++) {
+                    double x = transA ? a[1 + p * lda + i] : a[1 + i * lda + p];
+                    double y = transB ? b[3 + j * ldb + p] : b[3 + p * ldb + j];
+                    sum += x * y;
+                    magnitude += Math.abs(x * y);
+                }
+                double expected = 0.75 * sum + 2.0 * before[i * ldc + j];
+                assertEquals(expected, c[i * ldc + j], 1e-13 * (magnitude + Math.abs(before[i * ldc + j])) + 1e-15);
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void betaZeroClearsNaNsInC() {
+        float[] a = {1, 2, 3, 4};
+        float[] b = {5, 6, 7, 8};
+        float[] c = {Float.NaN, Float.NaN, Float.NaN, Float.NaN};
+        CpuGemm.sgemm(false, false, 2, 2, 2, 1f, a, 0, 2, b, 0, 2, 0f, c, 0, 2);
+        assertEquals(19f, c[0]);
+        assertEquals(22f, c[1]);
+        assertEquals(43f, c[2]);
+        assertEquals(50f, c[3]);
+    }
+
+    private static void assertUntouchedPadding(float[] before, float[] after, int m, int n, int ldc) {
+        for (int i = 0; i < m; i++) {
+            for (int j = n; j < ldc && 5 + i * ldc + j < after.length; j++) {
+                assertTrue(before[5 + i * ldc + j] == after[5 + i * ldc + j], "padding column " + j + " of row " + i + " was written");
+            }
+        }
+    }
+
+    private static float[] randomFloats(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) rnd.nextGaussian();
+        }
+        return a;
+    }
+
+    private static double[] randomDoubles(Random rnd, int n) {
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = rnd.nextGaussian();
+        }
+        return a;
+    }
+}
