@@ -1,5 +1,6 @@
 package dev.kiln.conformance.functional;
 
+import dev.kiln.api.DType;
 import dev.kiln.api.Functional;
 import dev.kiln.api.Tensor;
 import dev.kiln.api.spi.Op;
@@ -8,6 +9,8 @@ import dev.kiln.conformance.Case;
 import dev.kiln.conformance.ConformanceExtension;
 import dev.kiln.conformance.Target;
 import dev.kiln.conformance.Tolerance;
+import dev.kiln.conformance.gradients.GradientCheck;
+import dev.kiln.conformance.gradients.GradientCheck.Input;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,6 +47,21 @@ class AttentionTest {
                 c.tensor(v, B, LK, DV), null, null);
         c.check("single-head attention", naive(q, k, v, null, 1, AttentionParams.of(D, false)), out,
                 Tolerance.compound(c.dtype(), LK * D));
+    }
+
+
+    @ParameterizedTest
+    @MethodSource("dev.kiln.conformance.Targets#backends")
+    void gradientsMatchFiniteDifferences(Target target) {
+        Case c = Case.start(target.withDtype(DType.F64), Op.ATTENTION, Op.ATTENTION_BACKWARD);
+        GradientCheck check = GradientCheck.on(c.backend());
+        Tensor mask = c.tensors().of(new boolean[] {false, false, true, false, false, false, false, true, true, false}, B, LK);
+        for (boolean causal : new boolean[] {false, true}) {
+            AttentionParams p = AttentionParams.of(D, causal);
+            check.check("attention causal=" + causal, xs -> Functional.scaledDotProductAttention(xs[0], xs[1], xs[2], mask, p),
+                    Input.random(67, -1, 1, B, H, LQ, D), Input.random(68, -1, 1, B, H, LK, D),
+                    Input.random(69, -1, 1, B, H, LK, DV));
+        }
     }
 
     /** Softmax-weighted values per (batch, head, query), with masked keys skipped; all-masked rows give zeros. */

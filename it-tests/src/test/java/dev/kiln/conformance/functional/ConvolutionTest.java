@@ -2,6 +2,7 @@ package dev.kiln.conformance.functional;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import dev.kiln.api.DType;
 import dev.kiln.api.Functional;
 import dev.kiln.api.Tensor;
 import dev.kiln.api.functional.Conv1dParams;
@@ -11,6 +12,8 @@ import dev.kiln.conformance.Case;
 import dev.kiln.conformance.ConformanceExtension;
 import dev.kiln.conformance.Target;
 import dev.kiln.conformance.Tolerance;
+import dev.kiln.conformance.gradients.GradientCheck;
+import dev.kiln.conformance.gradients.GradientCheck.Input;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -72,6 +75,19 @@ class ConvolutionTest {
             }
         }
         c.check("conv1d", expected, y, Tolerance.reduction(c.dtype(), cin * k));
+    }
+
+
+    @ParameterizedTest
+    @MethodSource("dev.kiln.conformance.Targets#backends")
+    void gradientsMatchFiniteDifferences(Target target) {
+        Case c = Case.start(target.withDtype(DType.F64), Op.CONV2D_BACKWARD_INPUT, Op.CONV2D_BACKWARD_WEIGHT, Op.REDUCE);
+        GradientCheck check = GradientCheck.on(c.backend());
+        Conv2dParams p = new Conv2dParams(2, 1, 1, 0, 1, 2, 2);
+        check.check("conv2d strided, dilated, grouped", xs -> Functional.conv2d(xs[0], xs[1], xs[2], p),
+                Input.random(39, -1, 1, 2, 4, 5, 6), Input.random(40, -1, 1, 4, 2, 3, 2), Input.random(41, -1, 1, 4));
+        check.check("conv1d without bias", xs -> Functional.conv1d(xs[0], xs[1], null, Conv1dParams.of(2, 1)),
+                Input.random(42, -1, 1, 2, 3, 7), Input.random(43, -1, 1, 2, 3, 3));
     }
 
     /** Direct convolution in double precision, PyTorch's definition (cross-correlation). */

@@ -2,6 +2,7 @@ package dev.kiln.conformance.functional;
 
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.kiln.api.DType;
 import dev.kiln.api.Functional;
 import dev.kiln.api.Tensor;
 import dev.kiln.api.random.DropoutKey;
@@ -11,6 +12,8 @@ import dev.kiln.conformance.Case;
 import dev.kiln.conformance.ConformanceExtension;
 import dev.kiln.conformance.Target;
 import dev.kiln.conformance.Tolerance;
+import dev.kiln.conformance.gradients.GradientCheck;
+import dev.kiln.conformance.gradients.GradientCheck.Input;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -47,5 +50,15 @@ class DropoutTest {
         Case c = Case.start(target, Op.FILL);
         Tensor y = Functional.dropout(c.tensor(RandomValues.uniform(53, 6, -1, 1), 2, 3), 1.0, new DropoutKey(1, 0, 0), true);
         c.check("dropout p=1", new double[6], y, Tolerance.EXACT);
+    }
+
+
+    @ParameterizedTest
+    @MethodSource("dev.kiln.conformance.Targets#backends")
+    void gradientRegeneratesTheSameMask(Target target) {
+        Case c = Case.start(target.withDtype(DType.F64), Op.DROPOUT);
+        DropoutKey key = new DropoutKey(99, 1, 7);
+        GradientCheck.on(c.backend()).check("dropout", xs -> Functional.dropout(xs[0], 0.4, key, true),
+                Input.random(54, -1, 1, 4, 5));
     }
 }

@@ -2,6 +2,7 @@ package dev.kiln.conformance.functional;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.kiln.api.DType;
 import dev.kiln.api.Functional;
 import dev.kiln.api.Tensor;
 import dev.kiln.api.spi.Op;
@@ -9,6 +10,8 @@ import dev.kiln.conformance.Case;
 import dev.kiln.conformance.ConformanceExtension;
 import dev.kiln.conformance.Target;
 import dev.kiln.conformance.Tolerance;
+import dev.kiln.conformance.gradients.GradientCheck;
+import dev.kiln.conformance.gradients.GradientCheck.Input;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -101,6 +104,26 @@ class NormalizationTest {
         c.check("running mean untouched in eval", c.rounded(rm), runningMean, Tolerance.EXACT);
         assertThrows(IllegalArgumentException.class,
                 () -> Functional.batchNorm(c.tensor(x, 2, 3), null, null, null, null, false, 0.1, 1e-5));
+    }
+
+
+    @ParameterizedTest
+    @MethodSource("dev.kiln.conformance.Targets#backends")
+    void gradientsMatchFiniteDifferences(Target target) {
+        Case c = Case.start(target.withDtype(DType.F64), Op.LAYER_NORM_BACKWARD, Op.BATCH_NORM_BACKWARD);
+        GradientCheck check = GradientCheck.on(c.backend());
+        check.check("layerNorm", xs -> Functional.layerNorm(xs[0], new int[] {2, 3}, xs[1], xs[2], 1e-5),
+                Input.random(26, -2, 2, 3, 2, 3), Input.random(27, 0.5, 1.5, 2, 3), Input.random(28, -1, 1, 2, 3));
+        check.check("layerNorm without affine", xs -> Functional.layerNorm(xs[0], new int[] {4}, null, null, 1e-5),
+                Input.random(29, -2, 2, 3, 4));
+        check.check("batchNorm training [N, C, L]",
+                xs -> Functional.batchNorm(xs[0], null, null, xs[1], xs[2], true, 0.1, 1e-5),
+                Input.random(30, -2, 2, 3, 2, 2), Input.random(31, 0.5, 1.5, 2), Input.random(32, -1, 1, 2));
+        Tensor runningMean = c.tensor(new double[] {0.3, -0.2, 0.1}, 3);
+        Tensor runningVar = c.tensor(new double[] {1.5, 0.7, 1.1}, 3);
+        check.check("batchNorm evaluation [N, C]",
+                xs -> Functional.batchNorm(xs[0], runningMean, runningVar, xs[1], xs[2], false, 0.1, 1e-5),
+                Input.random(33, -2, 2, 4, 3), Input.random(34, 0.5, 1.5, 3), Input.random(35, -1, 1, 3));
     }
 
     static double[] naiveLayerNorm(double[] x, double[] w, double[] b, int rows, int cols, double eps) {

@@ -1,5 +1,6 @@
 package dev.kiln.conformance.functional;
 
+import dev.kiln.api.DType;
 import dev.kiln.api.Functional;
 import dev.kiln.api.Tensor;
 import dev.kiln.api.spi.Op;
@@ -8,6 +9,8 @@ import dev.kiln.conformance.Case;
 import dev.kiln.conformance.ConformanceExtension;
 import dev.kiln.conformance.Target;
 import dev.kiln.conformance.Tolerance;
+import dev.kiln.conformance.gradients.GradientCheck;
+import dev.kiln.conformance.gradients.GradientCheck.Input;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,6 +52,21 @@ class PoolingTest {
         System.arraycopy(x, 0, batched, 0, x.length);
         double[] expected = java.util.Arrays.copyOf(naivePool(batched, p, true), C * p.outH(H) * p.outW(W));
         c.check("unbatched maxPool2d", expected, y, Tolerance.EXACT);
+    }
+
+
+    @ParameterizedTest
+    @MethodSource("dev.kiln.conformance.Targets#backends")
+    void gradientsMatchFiniteDifferences(Target target) {
+        Case c = Case.start(target.withDtype(DType.F64), Op.MAX_POOL2D_BACKWARD, Op.AVG_POOL2D_BACKWARD);
+        GradientCheck check = GradientCheck.on(c.backend());
+        // distinct random values: no window has a tie within the finite-difference step
+        check.check("maxPool2d overlapping windows", xs -> Functional.maxPool2d(xs[0], new Pool2dParams(3, 3, 2, 2, 1, 1, true)),
+                Input.random(44, -3, 3, 2, 2, 5, 6));
+        check.check("avgPool2d excluding padding", xs -> Functional.avgPool2d(xs[0], new Pool2dParams(3, 2, 2, 1, 1, 1, false)),
+                Input.random(45, -3, 3, 2, 2, 5, 6));
+        check.check("avgPool2d unbatched", xs -> Functional.avgPool2d(xs[0], Pool2dParams.of(2, 2)),
+                Input.random(46, -3, 3, 2, 4, 4));
     }
 
     /** Max or average pooling of an {@code [N, C, H, W]} array, PyTorch's definition (floor mode). */

@@ -1,5 +1,6 @@
 package dev.kiln.conformance.functional;
 
+import dev.kiln.api.DType;
 import dev.kiln.api.Functional;
 import dev.kiln.api.Tensor;
 import dev.kiln.api.spi.Op;
@@ -7,6 +8,8 @@ import dev.kiln.conformance.Case;
 import dev.kiln.conformance.ConformanceExtension;
 import dev.kiln.conformance.Target;
 import dev.kiln.conformance.Tolerance;
+import dev.kiln.conformance.gradients.GradientCheck;
+import dev.kiln.conformance.gradients.GradientCheck.Input;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -49,6 +52,19 @@ class SoftmaxTest {
                 Tolerance.compound(c.dtype(), 4));
         c.check("logSoftmax of large logits", naive(x, new int[] {4}, 0, true), Functional.logSoftmax(c.tensor(x, 4), 0),
                 Tolerance.compound(c.dtype(), 4));
+    }
+
+
+    @ParameterizedTest
+    @MethodSource("dev.kiln.conformance.Targets#backends")
+    void gradientsMatchFiniteDifferences(Target target) {
+        Case c = Case.start(target.withDtype(DType.F64), Op.SOFTMAX_BACKWARD, Op.LOG_SOFTMAX_BACKWARD, Op.COPY);
+        GradientCheck check = GradientCheck.on(c.backend());
+        check.check("softmax last axis", xs -> Functional.softmax(xs[0], -1), Input.random(13, -2, 2, 2, 3, 4));
+        check.check("softmax middle axis", xs -> Functional.softmax(xs[0], 1), Input.random(14, -2, 2, 2, 3, 4));
+        check.check("logSoftmax first axis", xs -> Functional.logSoftmax(xs[0], 0), Input.random(15, -2, 2, 2, 3, 4));
+        check.check("logSoftmax last axis of a transposed input", xs -> Functional.logSoftmax(xs[0].mT(), -1),
+                Input.random(16, -2, 2, 3, 4));
     }
 
     /** Softmax of {@code x} of {@code shape} along {@code axis}, in double precision. */

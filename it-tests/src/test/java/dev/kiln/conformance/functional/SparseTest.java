@@ -3,6 +3,7 @@ package dev.kiln.conformance.functional;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.kiln.api.DType;
 import dev.kiln.api.Functional;
 import dev.kiln.api.Tensor;
 import dev.kiln.api.functional.CsrMatrix;
@@ -11,6 +12,8 @@ import dev.kiln.conformance.Case;
 import dev.kiln.conformance.ConformanceExtension;
 import dev.kiln.conformance.Target;
 import dev.kiln.conformance.Tolerance;
+import dev.kiln.conformance.gradients.GradientCheck;
+import dev.kiln.conformance.gradients.GradientCheck.Input;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -58,6 +61,15 @@ class SparseTest {
                 ROW_PTR, new int[] {1, 4, 0, 2, 5, 3}, VALUES, c.dtype()));
         assertThrows(IllegalArgumentException.class, () -> CsrMatrix.fromHost(c.backend(), ROWS, COLS,
                 new int[] {0, 2, 3, 6}, COL_IDX, VALUES, c.dtype()));
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.kiln.conformance.Targets#backends")
+    void gradientWithRespectToDenseMatchesFiniteDifferences(Target target) {
+        Case c = Case.start(target.withDtype(DType.F64), Op.SPMM_CSR);
+        try (CsrMatrix a = CsrMatrix.fromHost(c.backend(), ROWS, COLS, ROW_PTR, COL_IDX, VALUES, DType.F64)) {
+            GradientCheck.on(c.backend()).check("spmm", xs -> Functional.spmm(a, xs[0]), Input.random(73, -1, 1, COLS, N));
+        }
     }
 
     static double[][] toDense() {

@@ -28,17 +28,17 @@ public final class ClassificationLosses {
         Tensor logProbs = Softmax.logSoftmax(logits, classAxis);
         Tensor nll = pickedNegated(logProbs, targets, classAxis);
         if (labelSmoothing == 0) {
-            return Reduction.apply(reduction, nll);
+            return Reduction.apply(op, reduction, nll);
         }
         Tensor uniform = logProbs.mean(classAxis, false).neg();
-        return Reduction.apply(reduction, nll.mul(1 - labelSmoothing).add(uniform.mul(labelSmoothing)));
+        return Reduction.apply(op, reduction, nll.mul(1 - labelSmoothing).add(uniform.mul(labelSmoothing)));
     }
 
     /** Negative log-likelihood of {@code logProbs [N, C]} (or {@code [N, C, d1, ...]}, {@code [C]}) at class indices {@code targets}. */
     public static Tensor nllLoss(Tensor logProbs, Tensor targets, Reduction reduction) {
         String op = "nllLoss";
         checkClassInputs(op, logProbs, targets, "logProbs");
-        return Reduction.apply(reduction, pickedNegated(logProbs, targets, logProbs.rank() == 1 ? 0 : 1));
+        return Reduction.apply(op, reduction, pickedNegated(logProbs, targets, logProbs.rank() == 1 ? 0 : 1));
     }
 
     /** {@code -(t log p + (1-t) log(1-p))} of probabilities {@code probs} against {@code targets} of one shape. */
@@ -48,7 +48,7 @@ public final class ClassificationLosses {
         Tensor logP = probs.log().maximum(LOG_FLOOR);
         Tensor logNotP = probs.rsub(1).log().maximum(LOG_FLOOR);
         Tensor loss = targets.mul(logP).add(targets.rsub(1).mul(logNotP)).neg();
-        return Reduction.apply(reduction, loss);
+        return Reduction.apply(op, reduction, loss);
     }
 
     /**
@@ -68,7 +68,7 @@ public final class ClassificationLosses {
                     logits.requiresGrad() ? logits.sigmoid().sub(targets).mul(g) : null,
                     targets.requiresGrad() ? logits.neg().mul(g) : null},
                 logits, targets);
-        return Reduction.apply(reduction, recorded);
+        return Reduction.apply(op, reduction, recorded);
     }
 
     /** {@code -x[i, targets[i]]} along {@code classAxis}, with that axis removed. */

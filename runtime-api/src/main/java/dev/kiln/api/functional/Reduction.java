@@ -12,9 +12,9 @@ public enum Reduction {
     NONE;
 
     /** {@code reduction} applied to a loss's per-element values; a null reduction is an error. */
-    static Tensor apply(Reduction reduction, Tensor perElement) {
+    static Tensor apply(String op, Reduction reduction, Tensor perElement) {
         if (reduction == null) {
-            throw new IllegalArgumentException("loss: reduction must not be null; use Reduction.MEAN (PyTorch's default)");
+            throw new IllegalArgumentException(op + ": reduction must not be null; use Reduction.MEAN (PyTorch's default)");
         }
         return switch (reduction) {
             case MEAN -> perElement.mean();
