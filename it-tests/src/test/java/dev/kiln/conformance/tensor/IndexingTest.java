@@ -95,7 +95,7 @@ class IndexingTest {
         Tensor si = c.tensors().of(new int[] {0, 0, 2, 1, 2, 2, 0, 1}, 2, 4);
         check.check("scatterAdd", xs -> xs[0].scatterAdd(0, si, xs[1]), x, Input.random(52, -1, 1, 2, 4));
         check.check("cat", xs -> Tensor.cat(1, xs[0], xs[1], xs[0]), x, Input.random(53, -1, 1, 3, 2));
-        check.check("stack", xs -> Tensor.stack(0, xs[0], xs[1]).mul(Tensor.stack(2, xs[1], xs[0]).mT()),
+        check.check("stack", xs -> Tensor.stack(0, xs[0], xs[1]).mul(Tensor.stack(2, xs[1], xs[0]).permute(2, 0, 1)),
                 x, Input.random(54, -1, 1, 3, 4));
         check.check("split", xs -> xs[0].split(3, 1)[1].mul(xs[0].chunk(2, 1)[0].sum(1, true)), x);
         check.check("flatten and narrow", xs -> xs[0].mT().flatten().narrow(0, 2, 7).square(), x);

@@ -22,7 +22,7 @@ final class Naive {
         for (int i = 0; i < r; i++) {
             int da = i < r - a.length ? 1 : a[i - (r - a.length)];
             int db = i < r - b.length ? 1 : b[i - (r - b.length)];
-            out[i] = Math.max(da, db);
+            out[i] = da == 1 ? db : da;
         }
         return out;
     }

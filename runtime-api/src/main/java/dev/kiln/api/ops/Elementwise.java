@@ -114,7 +114,7 @@ public final class Elementwise {
 
     public static Tensor pow(Tensor x, double c) {
         Tensor out = Kernels.binaryWithScalar("pow", BinaryOp.POW, x, c, false);
-        return Autograd.record("pow", out, g -> new Tensor[] {c == 0 ? zeroLike(g) : g.mul(x.pow(c - 1)).mul(c)}, x);
+        return Autograd.record("pow", out, g -> new Tensor[] {c == 0 ? zeros(g) : g.mul(x.pow(c - 1)).mul(c)}, x);
     }
 
     public static Tensor maximum(Tensor x, double c) {
