@@ -3,6 +3,7 @@ package dev.kiln.opencl;
 import dev.kiln.api.DType;
 import dev.kiln.api.Device;
 import dev.kiln.api.memory.MemoryStats;
+import dev.kiln.api.random.DropoutKey;
 import dev.kiln.api.spi.Backend;
 import dev.kiln.api.spi.BinaryOp;
 import dev.kiln.api.spi.BufferView;
@@ -11,6 +12,14 @@ import dev.kiln.api.spi.DeviceBuffer;
 import dev.kiln.api.spi.Op;
 import dev.kiln.api.spi.ReduceOp;
 import dev.kiln.api.spi.UnaryOp;
+import dev.kiln.api.spi.params.AdadeltaParams;
+import dev.kiln.api.spi.params.AdagradParams;
+import dev.kiln.api.spi.params.AdamParams;
+import dev.kiln.api.spi.params.AttentionParams;
+import dev.kiln.api.spi.params.Conv2dParams;
+import dev.kiln.api.spi.params.Pool2dParams;
+import dev.kiln.api.spi.params.RmspropParams;
+import dev.kiln.api.spi.params.SgdParams;
 import java.nio.ByteBuffer;
 
 /**
@@ -166,12 +175,141 @@ public final class OpenClBackend implements Backend {
     }
 
     // ================================================================ tier 2: fused ops
-    // Overrides of the FusedOps defaults, each running a fused kernel. A fused op not overridden
-    // here runs its FusedOps default, composed from the tier-1 kernels above.
+    // Every fused op runs as one or a few fused kernels (softmax.cl, norm.cl, conv.cl, pool.cl,
+    // dropout.cl, attention.cl, sparse.cl, optimizer.cl); none reads device data to the host.
 
-    /** Tier-2 support: the composed defaults run wherever the primitives run for floating dtypes. */
+    /** Tier-2 support: every fused kernel exists for F32, and for F64 where the device has cl_khr_fp64. */
     private boolean supportsFused(Op op, DType dtype) {
         return dtype == DType.F32 || (dtype == DType.F64 && cl.properties().fp64());
+    }
+
+    @Override
+    public void softmax(BufferView x, BufferView out) {
+        OpenClSoftmax.forward(this, x, out, false);
+    }
+
+    @Override
+    public void logSoftmax(BufferView x, BufferView out) {
+        OpenClSoftmax.forward(this, x, out, true);
+    }
+
+    @Override
+    public void softmaxBackward(BufferView y, BufferView dy, BufferView dx) {
+        OpenClSoftmax.backward(this, y, dy, dx, false);
+    }
+
+    @Override
+    public void logSoftmaxBackward(BufferView y, BufferView dy, BufferView dx) {
+        OpenClSoftmax.backward(this, y, dy, dx, true);
+    }
+
+    @Override
+    public void layerNorm(BufferView x, BufferView weight, BufferView bias, double eps,
+                          BufferView out, BufferView mean, BufferView rstd) {
+        OpenClNorm.layerNorm(this, x, weight, bias, eps, out, mean, rstd);
+    }
+
+    @Override
+    public void layerNormBackward(BufferView dy, BufferView x, BufferView weight, BufferView mean, BufferView rstd,
+                                  BufferView dx, BufferView dweight, BufferView dbias) {
+        OpenClNorm.layerNormBackward(this, dy, x, weight, mean, rstd, dx, dweight, dbias);
+    }
+
+    @Override
+    public void batchNorm(BufferView x, BufferView weight, BufferView bias, BufferView runningMean, BufferView runningVar,
+                          boolean training, double momentum, double eps,
+                          BufferView out, BufferView saveMean, BufferView saveInvStd) {
+        OpenClNorm.batchNorm(this, x, weight, bias, runningMean, runningVar, training, momentum, eps, out, saveMean, saveInvStd);
+    }
+
+    @Override
+    public void batchNormBackward(BufferView dy, BufferView x, BufferView weight, BufferView saveMean, BufferView saveInvStd,
+                                  boolean training, BufferView dx, BufferView dweight, BufferView dbias) {
+        OpenClNorm.batchNormBackward(this, dy, x, weight, saveMean, saveInvStd, training, dx, dweight, dbias);
+    }
+
+    @Override
+    public void conv2d(BufferView x, BufferView weight, BufferView bias, Conv2dParams p, BufferView out) {
+        OpenClConv.forward(this, x, weight, bias, p, out);
+    }
+
+    @Override
+    public void conv2dBackwardInput(BufferView dy, BufferView weight, Conv2dParams p, BufferView dx) {
+        OpenClConv.backwardInput(this, dy, weight, p, dx);
+    }
+
+    @Override
+    public void conv2dBackwardWeight(BufferView dy, BufferView x, Conv2dParams p, BufferView dweight) {
+        OpenClConv.backwardWeight(this, dy, x, p, dweight);
+    }
+
+    @Override
+    public void maxPool2d(BufferView x, Pool2dParams p, BufferView out, BufferView indices) {
+        OpenClPool.max(this, x, p, out, indices);
+    }
+
+    @Override
+    public void maxPool2dBackward(BufferView dy, BufferView indices, Pool2dParams p, BufferView dx) {
+        OpenClPool.maxBackward(this, dy, indices, p, dx);
+    }
+
+    @Override
+    public void avgPool2d(BufferView x, Pool2dParams p, BufferView out) {
+        OpenClPool.avg(this, x, p, out);
+    }
+
+    @Override
+    public void avgPool2dBackward(BufferView dy, Pool2dParams p, BufferView dx) {
+        OpenClPool.avgBackward(this, dy, p, dx);
+    }
+
+    @Override
+    public void dropout(BufferView x, double p, DropoutKey key, BufferView out) {
+        OpenClDropout.dropout(this, x, p, key, out);
+    }
+
+    @Override
+    public void attention(BufferView q, BufferView k, BufferView v, BufferView keyPaddingMask, AttentionParams p,
+                          BufferView out, BufferView logsumexp) {
+        OpenClAttention.forward(this, q, k, v, keyPaddingMask, p, out, logsumexp);
+    }
+
+    @Override
+    public void attentionBackward(BufferView dout, BufferView q, BufferView k, BufferView v, BufferView keyPaddingMask,
+                                  AttentionParams p, BufferView out, BufferView logsumexp,
+                                  BufferView dq, BufferView dk, BufferView dv) {
+        OpenClAttention.backward(this, dout, q, k, v, keyPaddingMask, p, out, logsumexp, dq, dk, dv);
+    }
+
+    @Override
+    public void spmmCsr(BufferView rowPtr, BufferView colIdx, BufferView values, BufferView dense, BufferView out) {
+        OpenClSparse.spmmCsr(this, rowPtr, colIdx, values, dense, out);
+    }
+
+    @Override
+    public void sgdStep(BufferView param, BufferView grad, BufferView momentumBuf, SgdParams p) {
+        OpenClOptimizers.sgd(this, param, grad, momentumBuf, p);
+    }
+
+    @Override
+    public void adamStep(BufferView param, BufferView grad, BufferView expAvg, BufferView expAvgSq, AdamParams p) {
+        OpenClOptimizers.adam(this, param, grad, expAvg, expAvgSq, p);
+    }
+
+    @Override
+    public void rmspropStep(BufferView param, BufferView grad, BufferView squareAvg, BufferView momentumBuf,
+                            BufferView gradAvg, RmspropParams p) {
+        OpenClOptimizers.rmsprop(this, param, grad, squareAvg, momentumBuf, gradAvg, p);
+    }
+
+    @Override
+    public void adagradStep(BufferView param, BufferView grad, BufferView stateSum, AdagradParams p) {
+        OpenClOptimizers.adagrad(this, param, grad, stateSum, p);
+    }
+
+    @Override
+    public void adadeltaStep(BufferView param, BufferView grad, BufferView squareAvg, BufferView accDelta, AdadeltaParams p) {
+        OpenClOptimizers.adadelta(this, param, grad, squareAvg, accDelta, p);
     }
 
     // ================================================================ end of tier 2
