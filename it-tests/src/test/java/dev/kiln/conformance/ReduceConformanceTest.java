@@ -68,6 +68,27 @@ class ReduceConformanceTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dev.kiln.conformance.Targets#floating")
+    void sumsAreBitIdenticalFromRunToRun(Target target) {
+        Case c = Case.start(target, Op.REDUCE);
+        int[] shape = {3, 100_003, 2};
+        double[] x = Inputs.uniform(4100, Inputs.numel(shape), -1, 1);
+        for (int[] axes : new int[][] {{1}, {0, 1, 2}}) {
+            double[] first = sum(c, x, shape, axes);
+            double[] second = sum(c, x, shape, axes);
+            c.check("sum over axes " + Arrays.toString(axes) + " run twice", first, second, Tolerance.EXACT);
+            c.check("sum over axes " + Arrays.toString(axes), c.rounded(reference(ReduceOp.SUM, c.rounded(x), shape, axes)),
+                    first, Tolerance.reduction(c.dtype(), shape[1]));
+        }
+    }
+
+    private static double[] sum(Case c, double[] x, int[] shape, int[] axes) {
+        Tensor out = c.tensors().empty(c.dtype(), reducedShape(shape, axes));
+        c.backend().reduce(ReduceOp.SUM, c.tensor(x, shape).view(), axes, out.view());
+        return out.toDoubleArray();
+    }
+
     private static int[][] axisSets(int rank) {
         return switch (rank) {
             case 1 -> new int[][] {{0}};
