@@ -61,8 +61,11 @@ public final class Layout {
         return shape.numel();
     }
 
-    /** True when the elements are exactly {@code offset .. offset+numel-1} in row-major order. */
+    /** True when the elements are exactly {@code offset .. offset+numel-1} in row-major order (always, when empty). */
     public boolean isContiguous() {
+        if (shape.numel() == 0) {
+            return true;
+        }
         int expected = 1;
         for (int i = strides.length - 1; i >= 0; i--) {
             int d = shape.dim(i);

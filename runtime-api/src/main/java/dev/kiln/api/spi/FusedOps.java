@@ -129,7 +129,8 @@ public interface FusedOps extends PrimitiveOps {
      * Scaled-dot-product attention: {@code q [b, h, lq, d]}, {@code k [b, h, lk, d]}, {@code v [b, h, lk, dv]}
      * -> {@code out [b, h, lq, dv]} and {@code logsumexp [b, h, lq]} of the masked, scaled scores.
      * {@code keyPaddingMask} (BOOL [b, lk], nullable) is true where a key must be ignored. A row
-     * whose keys are all masked yields zeros. Memory is O(lq x d), never O(lq x lk), in overrides.
+     * whose keys are all masked yields zeros,
+     * logsumexp {@code -inf} (the log of an empty sum) and zero gradients. Memory is O(lq x d), never O(lq x lk), in overrides.
      */
     default void attention(BufferView q, BufferView k, BufferView v, BufferView keyPaddingMask, AttentionParams p,
                            BufferView out, BufferView logsumexp) {
