@@ -85,6 +85,13 @@ public final class KernelCall {
         return this;
     }
 
+    /** The view's unmerged layout (its true rank), then its buffer: for kernels that address an axis. */
+    public KernelCall axisView(BufferView v) {
+        int[] packed = StridedArg.packExact(v.layout());
+        args.add(new Arg((long) packed.length * Sizeof.cl_int, Pointer.to(packed)));
+        return arg(v.buffer());
+    }
+
     /** Two arguments: the view's {@code Strided} layout, then its buffer. */
     public KernelCall view(BufferView v) {
         return strided(v.layout()).arg(v.buffer());

@@ -126,52 +126,52 @@ public final class OpenClBackend implements Backend {
 
     @Override
     public void reduce(ReduceOp op, BufferView x, int[] axes, BufferView out) {
-        OpenClSupport.require(this, Op.REDUCE, x.dtype());
+        OpenClReduce.reduce(this, op, x, axes, out);
     }
 
     @Override
     public void matmul(BufferView a, BufferView b, BufferView out) {
-        OpenClSupport.require(this, Op.MATMUL, a.dtype());
+        OpenClMatmul.matmul(this, a, b, out);
     }
 
     @Override
     public void copy(BufferView src, BufferView dst) {
-        OpenClSupport.require(this, Op.COPY, dst.dtype());
+        OpenClCopy.copy(this, src, dst);
     }
 
     @Override
     public void cast(BufferView src, BufferView dst) {
-        OpenClSupport.require(this, Op.CAST, dst.dtype());
+        OpenClCopy.cast(this, src, dst);
     }
 
     @Override
     public void fill(BufferView dst, double value) {
-        OpenClSupport.require(this, Op.FILL, dst.dtype());
+        OpenClCopy.fill(this, dst, value);
     }
 
     @Override
     public void arange(BufferView dst, double start, double step) {
-        OpenClSupport.require(this, Op.ARANGE, dst.dtype());
+        OpenClCopy.arange(this, dst, start, step);
     }
 
     @Override
     public void gather(BufferView x, int axis, BufferView index, BufferView out) {
-        OpenClSupport.require(this, Op.GATHER, x.dtype());
+        OpenClIndexing.gather(this, x, axis, index, out);
     }
 
     @Override
     public void indexSelect(BufferView x, int axis, BufferView index, BufferView out) {
-        OpenClSupport.require(this, Op.INDEX_SELECT, x.dtype());
+        OpenClIndexing.indexSelect(this, x, axis, index, out);
     }
 
     @Override
     public void scatterAdd(BufferView dst, int axis, BufferView index, BufferView src) {
-        OpenClSupport.require(this, Op.SCATTER_ADD, dst.dtype());
+        OpenClIndexing.scatterAdd(this, dst, axis, index, src);
     }
 
     @Override
     public void randomBits(BufferView dst, long key, long counter, long counterHigh) {
-        OpenClSupport.require(this, Op.RANDOM_BITS, dst.dtype());
+        OpenClRandom.randomBits(this, dst, key, counter, counterHigh);
     }
 
     // ================================================================ tier 2: fused ops

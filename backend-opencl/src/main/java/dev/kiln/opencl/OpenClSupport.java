@@ -30,6 +30,16 @@ final class OpenClSupport {
         PRIMITIVES.put(Op.UNARY, EnumSet.of(F32, F64, I32, I64, BOOL));
         PRIMITIVES.put(Op.BINARY, EnumSet.of(F32, F64, I32, I64, BOOL));
         PRIMITIVES.put(Op.WHERE, EnumSet.of(F32, F64, I32, I64, BOOL));
+        PRIMITIVES.put(Op.COPY, all);
+        PRIMITIVES.put(Op.CAST, all);
+        PRIMITIVES.put(Op.FILL, all);
+        PRIMITIVES.put(Op.ARANGE, EnumSet.of(F32, F64, I32, I64));
+        PRIMITIVES.put(Op.REDUCE, EnumSet.of(F32, F64, I32, I64));
+        PRIMITIVES.put(Op.MATMUL, EnumSet.of(F32, F64));
+        PRIMITIVES.put(Op.GATHER, EnumSet.of(F32, F64, I32, I64, BOOL));
+        PRIMITIVES.put(Op.INDEX_SELECT, EnumSet.of(F32, F64, I32, I64, BOOL));
+        PRIMITIVES.put(Op.SCATTER_ADD, EnumSet.of(F32, F64, I32, I64));
+        PRIMITIVES.put(Op.RANDOM_BITS, EnumSet.of(I32));
     }
 
     private OpenClSupport() {

@@ -15,6 +15,24 @@ final class StridedArg {
     private StridedArg() {
     }
 
+    /** The layout with its true rank (no merging), for kernels that address one axis. */
+    static int[] packExact(Layout layout) {
+        int rank = layout.rank();
+        if (rank > MAX_RANK) {
+            throw new IllegalArgumentException("OpenCL indexing kernels take views of at most " + MAX_RANK + " dimensions; "
+                    + layout + " has " + rank);
+        }
+        int[] packed = new int[2 * MAX_RANK + 2];
+        Arrays.fill(packed, 0, MAX_RANK, 1);
+        for (int d = 0; d < rank; d++) {
+            packed[d] = layout.shape().dim(d);
+            packed[MAX_RANK + d] = layout.stride(d);
+        }
+        packed[2 * MAX_RANK] = layout.offset();
+        packed[2 * MAX_RANK + 1] = rank;
+        return packed;
+    }
+
     static int[] pack(Layout layout) {
         int rank = layout.rank();
         int[] shape = new int[rank];

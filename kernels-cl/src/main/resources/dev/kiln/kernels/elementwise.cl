@@ -6,12 +6,6 @@
  */
 #include "prelude.h"
 
-#ifdef STRIDED
-#define AT(view, i) strided_index(view, i)
-#else
-#define AT(view, i) ((view).offset + (i))
-#endif
-
 INLINE T unary_apply(int op, T x) {
 #if IS_FLOAT
     switch (op) {

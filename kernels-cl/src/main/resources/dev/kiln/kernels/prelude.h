@@ -153,6 +153,13 @@ INLINE int strided_index(Strided v, int flat) {
     return idx;
 }
 
+/* Element i (row-major) of a view: strided with -DSTRIDED, else contiguous from the view's offset. */
+#ifdef STRIDED
+#define AT(view, i) strided_index(view, i)
+#else
+#define AT(view, i) ((view).offset + (i))
+#endif
+
 /* Device-side error flag: words 0..3 are (code, bad value, limit, unused); the host checks them when it synchronises. */
 #define ERR_GATHER_INDEX 1
 #define ERR_INDEX_SELECT_INDEX 2

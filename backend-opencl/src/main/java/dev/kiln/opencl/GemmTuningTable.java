@@ -1,0 +1,87 @@
+package dev.kiln.opencl;
+
+import dev.kiln.api.errors.KilnException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The GEMM tuning table, a class-path resource ({@code dev/kiln/opencl/gemm-tuning.txt}) of lines
+ * {@code vendor | device name | TM TN TK WPTM WPTN VW}, where {@code *} matches anything. The most
+ * specific line wins: vendor and device, then vendor, then the default {@code * | *}.
+ */
+final class GemmTuningTable {
+    static final String RESOURCE = "dev/kiln/opencl/gemm-tuning.txt";
+
+    record Entry(String vendor, String device, GemmParams params) {
+        int specificity(String vendorName, String deviceName) {
+            boolean v = vendor.equals("*") || vendor.equals(vendorName);
+            boolean d = device.equals("*") || device.equals(deviceName);
+            if (!v || !d) {
+                return -1;
+            }
+            return (vendor.equals("*") ? 0 : 1) + (device.equals("*") ? 0 : 2);
+        }
+    }
+
+    private static volatile List<Entry> entries;
+
+    private GemmTuningTable() {
+    }
+
+    /** The parameters for a device, falling back to a fitting default when the best entry does not fit it. */
+    static GemmParams lookup(OpenClDeviceProperties device, int elementBytes) {
+        Entry best = null;
+        int bestScore = -1;
+        for (Entry e : entries()) {
+            int s = e.specificity(device.vendor(), device.name());
+            if (s > bestScore && e.params.fits(device.maxWorkGroupSize(), device.localMemoryBytes(), elementBytes)) {
+                best = e;
+                bestScore = s;
+            }
+        }
+        if (best == null) {
+            return new GemmParams(16, 16, 8, 1, 1, 1); // 256 work-items, 1 KiB of local floats: any OpenCL 1.2 device
+        }
+        return best.params;
+    }
+
+    static List<Entry> entries() {
+        List<Entry> e = entries;
+        if (e == null) {
+            entries = e = parse(read());
+        }
+        return e;
+    }
+
+    static List<Entry> parse(String text) {
+        List<Entry> list = new ArrayList<>();
+        int lineNo = 0;
+        for (String line : text.split("\n")) {
+            lineNo++;
+            String t = line.strip();
+            if (t.isEmpty() || t.startsWith("#")) {
+                continue;
+            }
+            String[] f = t.split("\\|");
+            if (f.length != 3) {
+                throw new KilnException(RESOURCE + " line " + lineNo + ": expected 'vendor | device | TM TN TK WPTM WPTN VW', got '" + t + "'");
+            }
+            list.add(new Entry(f[0].strip(), f[1].strip(), GemmParams.parse(f[2])));
+        }
+        return List.copyOf(list);
+    }
+
+    private static String read() {
+        try (InputStream in = GemmTuningTable.class.getClassLoader().getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new KilnException(RESOURCE + " is missing from the class path (it ships in the backend-opencl jar)");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new KilnException("cannot read " + RESOURCE, e);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.kiln.opencl;
+
+import dev.kiln.api.DType;
+import dev.kiln.api.errors.ShapeMismatchException;
+import dev.kiln.api.spi.BufferView;
+import dev.kiln.api.spi.Op;
+
+/** Host side of copy.cl: copy, cast, fill and arange. */
+final class OpenClCopy {
+    private static final String FILE = "copy.cl";
+
+    private OpenClCopy() {
+    }
+
+    static void copy(OpenClBackend backend, BufferView src, BufferView dst) {
+        OpenClSupport.require(backend, Op.COPY, dst.dtype());
+        OpenClElementwise.sameDType("copy", dst.dtype(), src.dtype());
+        sameShape("copy", src, dst);
+        int n = dst.numel();
+        backend.cl().kernel(FILE, "copy", dst.dtype(), strided(src, dst)).arg(n).view(src).view(dst).launch(n);
+    }
+
+    static void cast(OpenClBackend backend, BufferView src, BufferView dst) {
+        OpenClSupport.require(backend, Op.CAST, dst.dtype());
+        OpenClSupport.require(backend, Op.CAST, src.dtype());
+        sameShape("cast", src, dst);
+        int n = dst.numel();
+        String extra = strided(src, dst) + " -DSRC_T=" + cType(src.dtype()) + (src.dtype().isFloating() ? " -DSRC_FLOAT" : "");
+        backend.cl().kernel(FILE, "cast", dst.dtype(), extra).arg(n).view(src).view(dst).launch(n);
+    }
+
+    static void fill(OpenClBackend backend, BufferView dst, double value) {
+        OpenClSupport.require(backend, Op.FILL, dst.dtype());
+        int n = dst.numel();
+        backend.cl().kernel(FILE, "fill", dst.dtype(), strided(dst)).arg(n).scalar(dst.dtype(), value).view(dst).launch(n);
+    }
+
+    static void arange(OpenClBackend backend, BufferView dst, double start, double step) {
+        OpenClSupport.require(backend, Op.ARANGE, dst.dtype());
+        int n = dst.numel();
+        backend.cl().kernel(FILE, "arange", dst.dtype(), strided(dst)).arg(n).acc(start).acc(step).view(dst).launch(n);
+    }
+
+    /** The kernels' C type of a dtype (the prelude's typedefs). */
+    static String cType(DType dtype) {
+        return switch (dtype) {
+            case F32 -> "float";
+            case F64 -> "double";
+            case I32 -> "int";
+            case I64 -> "i64";
+            case U8, BOOL -> "u8";
+        };
+    }
+
+    /** "-DSTRIDED" unless every view is contiguous. */
+    static String strided(BufferView... views) {
+        for (BufferView v : views) {
+            if (!v.isContiguous()) {
+                return "-DSTRIDED";
+            }
+        }
+        return "";
+    }
+
+    static void sameShape(String op, BufferView a, BufferView b) {
+        if (!a.shape().equals(b.shape())) {
+            throw new ShapeMismatchException(op + ": source shape " + a.shape() + " differs from destination shape " + b.shape());
+        }
+    }
+}

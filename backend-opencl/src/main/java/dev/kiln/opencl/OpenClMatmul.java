@@ -1,0 +1,86 @@
+package dev.kiln.opencl;
+
+import dev.kiln.api.DType;
+import dev.kiln.api.Layout;
+import dev.kiln.api.Shape;
+import dev.kiln.api.errors.ShapeMismatchException;
+import dev.kiln.api.spi.BufferView;
+import dev.kiln.api.spi.Op;
+import java.util.Arrays;
+
+/**
+ * Host side of matmul.cl. Every operand is read through its own strides (transposed, sliced or
+ * broadcast views need no packing copy); small products use the direct kernel, the rest the tiled
+ * GEMM with parameters from the tuning table.
+ */
+final class OpenClMatmul {
+    private static final String FILE = "matmul.cl";
+    /** Below this many multiply-adds per matrix, or this few rows or columns, the direct kernel wins. */
+    private static final long DIRECT_MAX_WORK = 64L * 64 * 64;
+    private static final int DIRECT_MAX_SIDE = 8;
+
+    private OpenClMatmul() {
+    }
+
+    static void matmul(OpenClBackend backend, BufferView a, BufferView b, BufferView out) {
+        DType dtype = a.dtype();
+        OpenClSupport.require(backend, Op.MATMUL, dtype);
+        OpenClElementwise.sameDType("matmul b", dtype, b.dtype());
+        OpenClElementwise.sameDType("matmul output", dtype, out.dtype());
+        Shape as = a.shape();
+        Shape bs = b.shape();
+        Shape os = out.shape();
+        int r = os.rank();
+        if (r < 2 || as.rank() != r || bs.rank() != r) {
+            throw new ShapeMismatchException("matmul: a " + as + ", b " + bs + " and out " + os + " must share a rank >= 2");
+        }
+        int m = as.dim(r - 2);
+        int k = as.dim(r - 1);
+        int n = bs.dim(r - 1);
+        Shape batch = Shape.of(Arrays.copyOf(os.toArray(), r - 2));
+        if (bs.dim(r - 2) != k || os.dim(r - 2) != m || os.dim(r - 1) != n
+                || !batchOf(as).equals(batch) || !batchOf(bs).equals(batch)) {
+            throw new ShapeMismatchException("matmul: a " + as + " x b " + bs + " cannot give out " + os
+                    + " (expected [..., m, k] x [..., k, n] -> [..., m, n] with one batch shape)");
+        }
+        int batches = batch.numel();
+        if (m == 0 || n == 0 || batches == 0) {
+            return;
+        }
+        if (k == 0) {
+            backend.fill(out, 0);
+            return;
+        }
+        int[] sa = a.layout().strides();
+        int[] sb = b.layout().strides();
+        int[] so = out.layout().strides();
+        GemmParams tiled = useTiled(m, n, k) ? GemmTuningTable.lookup(backend.cl().properties(), dtype.byteSize()) : null;
+        KernelCall call = backend.cl().kernel(FILE, "matmul", dtype, tiled == null ? "" : tiled.options())
+                .arg(m).arg(n).arg(k)
+                .strided(batchLayout(a.layout(), batch)).strided(batchLayout(b.layout(), batch)).strided(batchLayout(out.layout(), batch))
+                .arg(sa[r - 2]).arg(sa[r - 1]).arg(sb[r - 2]).arg(sb[r - 1]).arg(so[r - 2]).arg(so[r - 1])
+                .arg(a.buffer()).arg(b.buffer()).arg(out.buffer());
+        if (tiled == null) {
+            call.launch(new long[]{n, m, batches}, null);
+        } else {
+            int rtsn = tiled.tn() / tiled.wptn();
+            int rtsm = tiled.tm() / tiled.wptm();
+            long groupsN = (n + tiled.tn() - 1) / tiled.tn();
+            long groupsM = (m + tiled.tm() - 1) / tiled.tm();
+            call.launch(new long[]{groupsN * rtsn, groupsM * rtsm, batches}, new long[]{rtsn, rtsm, 1});
+        }
+    }
+
+    static boolean useTiled(int m, int n, int k) {
+        return m >= DIRECT_MAX_SIDE && n >= DIRECT_MAX_SIDE && (long) m * n * k > DIRECT_MAX_WORK;
+    }
+
+    private static Shape batchOf(Shape s) {
+        return Shape.of(Arrays.copyOf(s.toArray(), s.rank() - 2));
+    }
+
+    /** The batch dimensions of a view with their strides and the view's offset. */
+    private static Layout batchLayout(Layout l, Shape batch) {
+        return new Layout(batch, Arrays.copyOf(l.strides(), batch.rank()), l.offset());
+    }
+}

@@ -1,0 +1,113 @@
+/*
+ * Batched matrix product out[b] = a[b] x b[b] over strided views: a [m, k] with row / column
+ * strides (sam, sak), b [k, n] with (sbk, sbn), out [m, n] with (som, son); the batch offsets of
+ * each operand come from its batch view (bav, bbv, bov: batch shape, batch strides, offset), so
+ * transposed, sliced and broadcast operands need no copy. NDRange dimension 2 is the batch.
+ *
+ * Without -DTILED: the direct kernel, one work-item per output element (small sizes).
+ * With -DTILED: a register-blocked GEMM. A work-group computes a TM x TN tile of out with
+ * (TN / WPTN) x (TM / WPTM) work-items, each owning WPTM x WPTN outputs; the group stages TK-deep
+ * slices of a and b in local memory, each work-item loading VW consecutive elements per step.
+ * TM, TN, TK, WPTM, WPTN and VW come as -D options (see the tuning table gemm-tuning.txt).
+ */
+#include "prelude.h"
+
+#ifndef TILED
+
+KERNEL void KNAME(matmul)(int m, int n, int k, Strided bav, Strided bbv, Strided bov,
+                          int sam, int sak, int sbk, int sbn, int som, int son,
+                          GLOBAL const T *a, GLOBAL const T *b, GLOBAL T *out) {
+    int col = GID(0);
+    int row = GID(1);
+    int batch = GID(2);
+    if (row >= m || col >= n) {
+        return;
+    }
+    int ai = strided_index(bav, batch) + row * sam;
+    int bi = strided_index(bbv, batch) + col * sbn;
+    T acc = (T) 0;
+    for (int p = 0; p < k; p++) {
+        acc += a[ai + p * sak] * b[bi + p * sbk];
+    }
+    out[strided_index(bov, batch) + row * som + col * son] = acc;
+}
+
+#else
+
+#define RTSM (TM / WPTM)
+#define RTSN (TN / WPTN)
+#define THREADS (RTSM * RTSN)
+
+KERNEL void KNAME(matmul)(int m, int n, int k, Strided bav, Strided bbv, Strided bov,
+                          int sam, int sak, int sbk, int sbn, int som, int son,
+                          GLOBAL const T *a, GLOBAL const T *b, GLOBAL T *out) {
+    LOCAL T as[TK][TM];
+    LOCAL T bs[TK][TN];
+    int tx = LID(0);
+    int ty = LID(1);
+    int tid = ty * RTSN + tx;
+    int col0 = GROUP(0) * TN;
+    int row0 = GROUP(1) * TM;
+    int batch = GROUP(2);
+    int abase = strided_index(bav, batch);
+    int bbase = strided_index(bbv, batch);
+
+    T acc[WPTM][WPTN];
+    for (int wm = 0; wm < WPTM; wm++) {
+        for (int wn = 0; wn < WPTN; wn++) {
+            acc[wm][wn] = (T) 0;
+        }
+    }
+
+    for (int k0 = 0; k0 < k; k0 += TK) {
+        /* a's tile: element e is (row e / TK, depth e % TK), so VW neighbours run along k */
+        for (int e0 = tid * VW; e0 < TM * TK; e0 += THREADS * VW) {
+            for (int v = 0; v < VW; v++) {
+                int e = e0 + v;
+                int r = e / TK;
+                int c = e % TK;
+                int gr = row0 + r;
+                int gc = k0 + c;
+                as[c][r] = (gr < m && gc < k) ? a[abase + gr * sam + gc * sak] : (T) 0;
+            }
+        }
+        /* b's tile: element e is (depth e / TN, column e % TN), neighbours along n */
+        for (int e0 = tid * VW; e0 < TK * TN; e0 += THREADS * VW) {
+            for (int v = 0; v < VW; v++) {
+                int e = e0 + v;
+                int r = e / TN;
+                int c = e % TN;
+                int gr = k0 + r;
+                int gc = col0 + c;
+                bs[r][c] = (gr < k && gc < n) ? b[bbase + gr * sbk + gc * sbn] : (T) 0;
+            }
+        }
+        BARRIER();
+        for (int p = 0; p < TK; p++) {
+            T breg[WPTN];
+            for (int wn = 0; wn < WPTN; wn++) {
+                breg[wn] = bs[p][tx + wn * RTSN];
+            }
+            for (int wm = 0; wm < WPTM; wm++) {
+                T av = as[p][ty + wm * RTSM];
+                for (int wn = 0; wn < WPTN; wn++) {
+                    acc[wm][wn] += av * breg[wn];
+                }
+            }
+        }
+        BARRIER();
+    }
+
+    int obase = strided_index(bov, batch);
+    for (int wm = 0; wm < WPTM; wm++) {
+        int row = row0 + ty + wm * RTSM;
+        for (int wn = 0; wn < WPTN; wn++) {
+            int col = col0 + tx + wn * RTSN;
+            if (row < m && col < n) {
+                out[obase + row * som + col * son] = acc[wm][wn];
+            }
+        }
+    }
+}
+
+#endif
