@@ -137,7 +137,7 @@ public final class Tensor implements AutoCloseable {
             grad.close();
             grad = null;
         }
-        gradNode = null;
+        // gradNode stays: a closed intermediate (e.g. the copy behind a reshape) may still be on the tape.
     }
 
     /** Moves this tensor out of the innermost scope into the enclosing one (or to the caller). */
@@ -246,7 +246,12 @@ public final class Tensor implements AutoCloseable {
         Shape from = shape();
         return layout.reshape(target)
                 .map(l -> viewAs("reshape", l, g -> new Tensor[] {g.reshape(from.toArray())}))
-                .orElseGet(() -> contiguous().reshape(dims));
+                .orElseGet(() -> {
+                    Tensor c = copy();
+                    Tensor view = c.reshape(dims);
+                    c.close();
+                    return view;
+                });
     }
 
     private Shape inferShape(int[] dims) {
@@ -305,7 +310,10 @@ public final class Tensor implements AutoCloseable {
 
     /** Index {@code i} along {@code axis}, removing that axis. */
     public Tensor select(int axis, int i) {
-        return slice(axis, i, i + 1).squeeze(axis);
+        Tensor sliced = slice(axis, i, i + 1);
+        Tensor out = sliced.squeeze(axis);
+        sliced.close();
+        return out;
     }
 
     public Tensor unsqueeze(int axis) {

@@ -1,5 +1,6 @@
 package dev.kiln.api.autograd;
 
+import dev.kiln.api.Scope;
 import dev.kiln.api.Tensor;
 import dev.kiln.api.errors.ShapeMismatchException;
 import java.util.ArrayDeque;
@@ -71,7 +72,8 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, gradOutput);
-        try (NoGrad ignored = noGrad()) {
+        // Intermediate gradients die with this scope; leaves keep copies of theirs.
+        try (NoGrad ignored = noGrad(); Scope scope = Scope.open()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
                 Tensor g = grads.remove(t);

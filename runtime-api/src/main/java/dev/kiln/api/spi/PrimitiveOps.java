@@ -7,7 +7,9 @@ import dev.kiln.api.DType;
  * <ul>
  *   <li>Inputs may have any layout (strided, transposed, offset, broadcast with stride 0); the
  *       caller has already broadcast them to the output's shape.</li>
- *   <li>Outputs are written through their layout and never alias an input unless stated.</li>
+ *   <li>Outputs are written through their layout and never alias an input, except that
+ *       {@code unary}, {@code binary} and {@code where} must accept an output that is exactly one
+ *       of their inputs (same buffer and layout): that is how in-place updates are written.</li>
  *   <li>Index tensors are I32. Masks are BOOL (one byte, 0 or 1).</li>
  *   <li>Execution may be asynchronous; errors may surface at {@link Backend#synchronize()}.</li>
  * </ul>
