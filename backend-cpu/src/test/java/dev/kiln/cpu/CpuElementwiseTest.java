@@ -193,6 +193,22 @@ class CpuElementwiseTest {
     }
 
     @Test
+    void outputMayBeExactlyAnInput() {
+        Random rnd = new Random(4);
+        BufferView a = StridedViews.random(DType.F32, Kind.TRANSPOSED, rnd, 5, 9);
+        BufferView b = StridedViews.random(DType.F32, Kind.BROADCAST, rnd, 5, 9);
+        float[] expected = new float[45];
+        for (int i = 0; i < 45; i++) {
+            expected[i] = (float) Math.max(0.0, (float) StridedViews.get(a, i) * (float) StridedViews.get(b, i));
+        }
+        CpuElementwise.binary(BinaryOp.MUL, a, b, a);
+        CpuElementwise.unary(UnaryOp.RELU, a, a);
+        for (int i = 0; i < 45; i++) {
+            assertEquals(expected[i], (float) StridedViews.get(a, i), "in-place at " + i);
+        }
+    }
+
+    @Test
     void unsupportedCombinationsThrow() {
         BufferView i = StridedViews.zeros(DType.I32, 3);
         assertThrows(UnsupportedOpException.class, () -> CpuElementwise.unary(UnaryOp.EXP, i, StridedViews.zeros(DType.I32, 3)));
