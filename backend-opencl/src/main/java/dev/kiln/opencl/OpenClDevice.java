@@ -68,6 +68,11 @@ public final class OpenClDevice {
         return programs;
     }
 
+    /** A new, empty program cache for this device over {@code folder} (for tools and tests that measure builds). */
+    public OpenClProgramCache newProgramCache(java.nio.file.Path folder) {
+        return new OpenClProgramCache(context, properties, folder);
+    }
+
     cl_mem errorFlag() {
         return errorFlag;
     }
