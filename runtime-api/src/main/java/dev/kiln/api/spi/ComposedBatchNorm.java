@@ -105,7 +105,7 @@ final class ComposedBatchNorm {
         }
     }
 
-    /** {@code running = (1 - momentum) * running + momentum * batch}, through a temporary (outputs never alias inputs). */
+    /** {@code running = (1 - momentum) * running + momentum * batch}. */
     private static void blend(Scratch s, BufferView running, BufferView batch, double momentum) {
         BufferView next = s.binary(ADD, s.binary(MUL, running, 1 - momentum), s.binary(MUL, batch, momentum));
         s.ops().copy(next, running);

@@ -36,9 +36,8 @@ final class ComposedChecks {
         contiguous(op, v);
     }
 
-    /** An empty view counts as contiguous whatever its strides (Layout's check rejects some empty shapes). */
     static void contiguous(String op, BufferView v) {
-        if (v.numel() > 0 && !v.isContiguous()) {
+        if (!v.isContiguous()) {
             throw new KilnException(op + ": operand " + v.layout() + " is not contiguous; fused ops take contiguous views, "
                     + "copy it to a contiguous tensor first");
         }

@@ -78,7 +78,7 @@ final class ComposedConv2d {
             if (dy.numel() > 0 && g.k() > 0) {
                 BufferView dcols = s.matmul(Views.transposeLast(g.weightMatrix(weight)), g.outputMatrix(dy));
                 BufferView taps = Views.reshape(dcols, g.n, g.cin, g.kh, g.kw, g.oh, g.ow);
-                Planes.accumulateTaps(s, taps, dxp, g.kh, g.kw, g.oh, g.ow, p.strideH(), p.strideW(),
+                Planes.accumulateTaps(ops, taps, dxp, g.kh, g.kw, g.oh, g.ow, p.strideH(), p.strideW(),
                         p.dilationH(), p.dilationW());
             }
             if (pad) {

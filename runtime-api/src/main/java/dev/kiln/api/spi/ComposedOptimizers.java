@@ -13,7 +13,7 @@ import dev.kiln.api.spi.params.SgdParams;
 
 /**
  * Optimizer steps as PyTorch's {@code torch.optim} (single-tensor path), composed from elementwise
- * tier-1 ops. New state is computed into temporaries and copied back, since outputs never alias inputs.
+ * tier-1 ops. New state is computed into temporaries, then copied over the old state.
  */
 final class ComposedOptimizers {
     private ComposedOptimizers() {

@@ -94,7 +94,7 @@ final class ComposedPool2d {
                 BufferView share = s.binary(DIV, dy, divisor(s, dy.dtype(), d, p));
                 BufferView perTap = new BufferView(share.buffer(), share.layout().unsqueeze(2).unsqueeze(3)
                         .expand(Shape.of(n, c, p.kernelH(), p.kernelW(), oh, ow)));
-                Planes.accumulateTaps(s, perTap, dxp, p.kernelH(), p.kernelW(), oh, ow, p.strideH(), p.strideW(), 1, 1);
+                Planes.accumulateTaps(ops, perTap, dxp, p.kernelH(), p.kernelW(), oh, ow, p.strideH(), p.strideW(), 1, 1);
             }
             if (pad) {
                 ops.copy(Planes.interior(dxp, d[2], d[3], p.padH(), p.padW()), dx);

@@ -59,19 +59,16 @@ final class Planes {
 
     /**
      * {@code dst += src} for every kernel tap {@code (i, j)}: {@code src [n, c, kh, kw, oh, ow]} (any
-     * layout) is added at the positions of {@link #tap}. Taps run one after another, so overlapping
-     * windows sum in a fixed order.
+     * layout) is added in place at the positions of {@link #tap}. Taps run one after another, so
+     * overlapping windows sum in a fixed order.
      */
-    static void accumulateTaps(Scratch s, BufferView src, BufferView dst, int kh, int kw, int oh, int ow,
+    static void accumulateTaps(PrimitiveOps ops, BufferView src, BufferView dst, int kh, int kw, int oh, int ow,
                                int strideH, int strideW, int dilationH, int dilationW) {
-        int[] d = dst.shape().toArray();
-        BufferView sum = s.alloc(dst.dtype(), d[0], d[1], oh, ow);
         for (int i = 0; i < kh; i++) {
             for (int j = 0; j < kw; j++) {
                 BufferView target = tap(dst, i, j, oh, ow, strideH, strideW, dilationH, dilationW);
                 Layout part = src.layout().slice(2, i, i + 1, 1).slice(3, j, j + 1, 1).squeeze(3).squeeze(2);
-                s.ops().binary(BinaryOp.ADD, target, new BufferView(src.buffer(), part), sum);
-                s.ops().copy(sum, target);
+                ops.binary(BinaryOp.ADD, target, new BufferView(src.buffer(), part), target);
             }
         }
     }

@@ -12,7 +12,7 @@ final class Views {
     /** {@code v} (contiguous) seen with another shape of as many elements. */
     static BufferView reshape(BufferView v, int... dims) {
         Shape shape = Shape.of(dims);
-        if (shape.numel() != v.numel() || v.numel() > 0 && !v.isContiguous()) {
+        if (!v.isContiguous() || shape.numel() != v.numel()) {
             throw new KilnException("composed op: cannot view " + v.layout() + " as " + shape
                     + " (fused ops take contiguous operands of the documented shapes)");
         }
