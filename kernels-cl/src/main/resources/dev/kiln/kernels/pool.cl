@@ -29,9 +29,9 @@ INLINE PoolGeometry pool_geometry(int h, int w, int oh, int ow, int kh, int kw, 
     return g;
 }
 
-/* First and one-past-last output index along one axis whose window [o*stride - pad, +kernel) holds input i. */
-INLINE int first_covering(int i, int kernel, int stride, int pad) {
-    int lowest = i + pad - kernel + 1;
+/* First and one-past-last output index along one axis whose window [o*stride - pad, +window) holds input i. */
+INLINE int first_covering(int i, int window, int stride, int pad) {
+    int lowest = i + pad - window + 1;
     return lowest <= 0 ? 0 : (lowest + stride - 1) / stride;
 }
 

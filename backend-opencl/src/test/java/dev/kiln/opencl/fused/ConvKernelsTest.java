@@ -1,0 +1,62 @@
+package dev.kiln.opencl.fused;
+
+import dev.kiln.api.DType;
+import dev.kiln.api.Shape;
+import dev.kiln.api.spi.BufferView;
+import dev.kiln.api.spi.params.Conv2dParams;
+import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** conv.cl against the CPU backend: odd sizes, stride, padding, dilation, groups, a batch larger than one tile. */
+class ConvKernelsTest {
+    /** n, cin, h, w, cout, kh, kw, then the geometry. */
+    private record Case(int n, int cin, int h, int w, int cout, int kh, int kw, Conv2dParams p) {
+    }
+
+    private static final Case[] CASES = {
+            new Case(1, 1, 5, 5, 1, 3, 3, Conv2dParams.of(1, 0)),
+            new Case(2, 3, 9, 7, 5, 3, 3, Conv2dParams.of(1, 1)),
+            new Case(3, 4, 11, 13, 6, 3, 2, new Conv2dParams(2, 3, 1, 2, 1, 1, 2)),
+            new Case(2, 6, 10, 9, 4, 3, 3, new Conv2dParams(1, 2, 2, 1, 2, 3, 2)),
+            new Case(1, 8, 6, 6, 8, 1, 1, new Conv2dParams(1, 1, 0, 0, 1, 1, 8)),
+            new Case(2, 17, 8, 8, 19, 5, 5, new Conv2dParams(3, 2, 2, 2, 1, 1, 1)),
+    };
+
+    @ParameterizedTest
+    @EnumSource(value = DType.class, names = {"F32", "F64"})
+    void forwardAndBothBackwardsMatchTheCpuBackend(DType dtype) {
+        try (BackendPair b = BackendPair.open()) {
+            Assumptions.assumeTrue(b.runs(dtype), "device has no fp64");
+            Random random = new Random(9);
+            for (Case c : CASES) {
+                int oh = c.p.outH(c.h, c.kh);
+                int ow = c.p.outW(c.w, c.kw);
+                int[] xShape = {c.n, c.cin, c.h, c.w};
+                int[] wShape = {c.cout, c.cin / c.p.groups(), c.kh, c.kw};
+                int[] oShape = {c.n, c.cout, oh, ow};
+                BufferView[] x = b.both(dtype, BackendPair.gaussian(random, Shape.of(xShape).numel()), xShape);
+                BufferView[] w = b.both(dtype, BackendPair.gaussian(random, Shape.of(wShape).numel()), wShape);
+                BufferView[] dy = b.both(dtype, BackendPair.gaussian(random, Shape.of(oShape).numel()), oShape);
+                for (boolean withBias : new boolean[]{false, true}) {
+                    BufferView[] bias = withBias ? b.both(dtype, BackendPair.gaussian(random, c.cout), c.cout) : new BufferView[2];
+                    BufferView[] out = b.zerosBoth(dtype, oShape);
+                    BufferView[] dx = b.zerosBoth(dtype, xShape);
+                    BufferView[] dw = b.zerosBoth(dtype, wShape);
+                    for (int s = 0; s < 2; s++) {
+                        var be = s == 0 ? b.cpu : b.cl;
+                        be.conv2d(x[s], w[s], bias[s], c.p, out[s]);
+                        be.conv2dBackwardInput(dy[s], w[s], c.p, dx[s]);
+                        be.conv2dBackwardWeight(dy[s], x[s], c.p, dw[s]);
+                    }
+                    double rel = dtype == DType.F32 ? 1e-4 : 1e-10;
+                    double abs = dtype == DType.F32 ? 1e-4 : 1e-10;
+                    b.assertClose("conv2d " + c + " bias " + withBias, out[0], out[1], rel, abs);
+                    b.assertClose("conv2dBackwardInput " + c, dx[0], dx[1], rel, abs);
+                    b.assertClose("conv2dBackwardWeight " + c, dw[0], dw[1], rel, abs);
+                }
+            }
+        }
+    }
+}
