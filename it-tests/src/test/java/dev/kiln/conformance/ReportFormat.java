@@ -49,8 +49,10 @@ final class ReportFormat {
         for (dev.kiln.api.spi.Op op : dev.kiln.api.spi.Op.values()) {
             md.append("| ").append(op).append(" | ").append(op.tier()).append(" |");
             for (Target t : open) {
-                md.append(t.backend().supports(op, dev.kiln.api.DType.F32) ? " yes |" : " **no** |");
-                md.append(t.backend().supports(op, dev.kiln.api.DType.F64) ? " yes |" : " no |");
+                dev.kiln.api.DType first = Targets.primaryDtype(op);
+                String note = first == dev.kiln.api.DType.F32 ? "" : " (" + first.id() + ")";
+                md.append(t.backend().supports(op, first) ? " yes" + note + " |" : " **no**" + note + " |");
+                md.append(first != dev.kiln.api.DType.F32 ? " - |" : t.backend().supports(op, dev.kiln.api.DType.F64) ? " yes |" : " no |");
             }
             md.append('\n');
         }

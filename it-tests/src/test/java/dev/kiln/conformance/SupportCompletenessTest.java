@@ -28,16 +28,11 @@ class SupportCompletenessTest {
         Assumptions.assumeTrue(required, () -> target.backendName() + ": completeness not required (-D" + PROPERTY + "=" + setting + ")");
         List<Op> missing = new ArrayList<>();
         for (Op op : Op.values()) {
-            if (!target.backend().supports(op, dtypeOf(op))) {
+            if (!target.backend().supports(op, Targets.primaryDtype(op))) {
                 missing.add(op);
             }
         }
         assertTrue(missing.isEmpty(), () -> target.backendName() + " does not support these ops (for F32; RANDOM_BITS for I32): " + missing
                 + "; every tier-1 and tier-2 op must be supported (or run with -D" + PROPERTY + "=false)");
-    }
-
-    /** The dtype an op is asked about: F32, except randomBits, which only writes I32. */
-    static DType dtypeOf(Op op) {
-        return op == Op.RANDOM_BITS ? DType.I32 : DType.F32;
     }
 }

@@ -22,6 +22,11 @@ public final class Targets {
         return SuiteBackends.all().stream().flatMap(t -> Stream.of(t, t.withDtype(DType.F64)));
     }
 
+    /** The dtype an op is first asked about: F32, except randomBits, which only writes I32. */
+    public static DType primaryDtype(dev.kiln.api.spi.Op op) {
+        return op == dev.kiln.api.spi.Op.RANDOM_BITS ? DType.I32 : DType.F32;
+    }
+
     /** Every backend under test, once (for ops whose dtype is fixed, such as randomBits). */
     public static Stream<Target> backends() {
         return f32();
