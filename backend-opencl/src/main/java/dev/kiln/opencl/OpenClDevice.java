@@ -23,6 +23,7 @@ import dev.kiln.api.errors.DeviceException;
 import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -48,6 +49,7 @@ public final class OpenClDevice {
     private final cl_mem errorFlag;
     private final Map<String, cl_kernel> kernels = new ConcurrentHashMap<>();
     private final AtomicReference<RuntimeException> deferred = new AtomicReference<>();
+    private final AtomicLong hostWaits = new AtomicLong();
 
     OpenClDevice(OpenClDeviceProperties properties, java.nio.file.Path programCacheFolder) {
         this.properties = properties;
@@ -190,8 +192,17 @@ public final class OpenClDevice {
         }
     }
 
+    /**
+     * How many times the host has waited for this device's queue (every download and every
+     * synchronisation does): ops that stay on the device leave it unchanged.
+     */
+    public long hostWaits() {
+        return hostWaits.get();
+    }
+
     /** Waits for all queued work, then re-throws the first deferred failure or kernel-reported error. */
     public void synchronize() {
+        hostWaits.incrementAndGet();
         try {
             clFinish(queue);
         } catch (CLException e) {
