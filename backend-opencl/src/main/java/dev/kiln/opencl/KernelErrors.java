@@ -12,6 +12,7 @@ final class KernelErrors {
             case 3 -> "scatterAdd: index " + value + " is out of range [0, " + limit + ") along the scatter axis";
             case 4 -> "binary DIV: integer division by zero (dividend " + value + ")";
             case 5 -> "binary POW: integer base raised to the negative power " + value;
+            case 6 -> "spmmCsr: column index " + value + " is out of range [0, " + limit + ") (the rows of the dense operand)";
             default -> "kernel error code " + code + " (value " + value + ", limit " + limit + ")";
         };
     }

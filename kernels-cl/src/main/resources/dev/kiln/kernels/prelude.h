@@ -166,6 +166,7 @@ INLINE int strided_index(Strided v, int flat) {
 #define ERR_SCATTER_ADD_INDEX 3
 #define ERR_INT_DIV_ZERO 4
 #define ERR_INT_NEGATIVE_POW 5
+#define ERR_SPMM_COLUMN 6
 
 INLINE void report_error(GLOBAL int *err, int code, int value, int limit) {
     err[0] = code;

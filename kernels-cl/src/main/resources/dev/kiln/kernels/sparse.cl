@@ -6,8 +6,6 @@
  */
 #include "prelude.h"
 
-#define ERR_SPMM_COLUMN 32
-
 KERNEL void KNAME(spmm_csr)(int rows, int cols, int n,
                             GLOBAL const int *row_ptr, int rp_off, GLOBAL const int *col_idx, int ci_off,
                             GLOBAL const T *values, int v_off, GLOBAL const T *dense, int d_off,

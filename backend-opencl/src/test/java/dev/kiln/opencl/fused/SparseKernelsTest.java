@@ -1,6 +1,7 @@
 package dev.kiln.opencl.fused;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.api.DType;
 import dev.kiln.api.errors.DeviceException;
@@ -47,7 +48,8 @@ class SparseKernelsTest {
             BufferView onePtr = b.of(b.cl, DType.I32, new double[]{0, 2}, 2);
             BufferView oneOut = b.zeros(b.cl, dtype, 1, n);
             b.cl.spmmCsr(onePtr, badCols, badValues, dense[1], oneOut);
-            assertThrows(DeviceException.class, b.cl::synchronize, "a column index past the dense rows is reported");
+            DeviceException e = assertThrows(DeviceException.class, b.cl::synchronize, "a column index past the dense rows is reported");
+            assertTrue(e.getMessage().contains("spmmCsr: column index " + cols), e.getMessage());
         }
     }
 }
