@@ -66,6 +66,8 @@ public final class Attention {
             qc.backend().attention(Kernels.view(qc), Kernels.view(kc), Kernels.view(vc), Kernels.viewOrNull(mask), params,
                     Kernels.view(out), Kernels.view(logsumexp));
         }
+        Kernels.releaseIfNoGrad(new Tensor[] {qc, kc, vc}, logsumexp, Kernels.madeCopy(q, qc), Kernels.madeCopy(k, kc),
+                Kernels.madeCopy(v, vc), Kernels.madeCopy(keyPaddingMask, mask));
         return Autograd.record(op, out, g -> {
             Tensor dq = Kernels.emptyLike(qc);
             Tensor dk = Kernels.emptyLike(kc);

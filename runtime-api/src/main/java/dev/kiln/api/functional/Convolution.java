@@ -59,6 +59,8 @@ public final class Convolution {
         if (out.numel() > 0) {
             xc.backend().conv2d(Kernels.view(xc), Kernels.view(wc), Kernels.viewOrNull(bc), p, Kernels.view(out));
         }
+        Kernels.releaseIfNoGrad(new Tensor[] {xc, wc, bc}, Kernels.madeCopy(x, xc), Kernels.madeCopy(weight, wc),
+                Kernels.madeCopy(bias, bc));
         return Autograd.record(op, out, g -> {
             Tensor dy = g.contiguous();
             Tensor dx = null;

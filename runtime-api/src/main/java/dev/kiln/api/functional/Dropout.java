@@ -30,9 +30,11 @@ public final class Dropout {
         if (p == 1) {
             // every element is dropped: the kernel's 1/(1-p) scale is undefined here
             xc.backend().fill(Kernels.view(out), 0.0);
+            Kernels.releaseIfNoGrad(new Tensor[] {xc}, Kernels.madeCopy(x, xc));
             return Autograd.record(op, out, g -> new Tensor[] {zerosLike(xc)}, xc);
         }
         xc.backend().dropout(Kernels.view(xc), p, key, Kernels.view(out));
+        Kernels.releaseIfNoGrad(new Tensor[] {xc}, Kernels.madeCopy(x, xc));
         return Autograd.record(op, out, g -> {
             Tensor dx = Kernels.emptyLike(xc);
             xc.backend().dropout(Kernels.view(g.contiguous()), p, key, Kernels.view(dx));

@@ -5,6 +5,7 @@ import dev.kiln.api.Layout;
 import dev.kiln.api.Shape;
 import dev.kiln.api.Tensor;
 import dev.kiln.api.Tensors;
+import dev.kiln.api.autograd.Autograd;
 import dev.kiln.api.spi.BufferView;
 
 /** How the functional ops hand tensors to fused kernels, which take contiguous views of a fixed rank. */
@@ -46,5 +47,26 @@ final class Kernels {
     /** Whether {@code t} (nullable) must receive a gradient. */
     static boolean wantsGrad(Tensor t) {
         return t != null && t.requiresGrad();
+    }
+
+    /**
+     * Closes {@code temporaries} (nullable entries) at once when no gradient will flow through
+     * {@code inputs}: statistics kept for a backward pass, or contiguous copies, then need not
+     * wait for the enclosing scope (and do not leak when there is none).
+     */
+    static void releaseIfNoGrad(Tensor[] inputs, Tensor... temporaries) {
+        if (Autograd.needsGrad(inputs)) {
+            return;
+        }
+        for (Tensor t : temporaries) {
+            if (t != null) {
+                t.close();
+            }
+        }
+    }
+
+    /** {@code copy} when an op made it from {@code original} (to get a contiguous layout), else null. */
+    static Tensor madeCopy(Tensor original, Tensor copy) {
+        return copy == original ? null : copy;
     }
 }

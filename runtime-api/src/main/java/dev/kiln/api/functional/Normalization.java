@@ -44,6 +44,8 @@ public final class Normalization {
                     b == null ? null : Kernels.viewAs(b, cols), eps,
                     Kernels.viewAs(out, rows, cols), Kernels.view(mean), Kernels.view(rstd));
         }
+        Kernels.releaseIfNoGrad(new Tensor[] {xc, w, b}, mean, rstd, Kernels.madeCopy(x, xc),
+                Kernels.madeCopy(weight, w), Kernels.madeCopy(bias, b));
         return Autograd.record(op, out, g -> {
             Tensor dy = g.contiguous();
             Tensor dx = Kernels.emptyLike(xc);
@@ -103,6 +105,8 @@ public final class Normalization {
                     Kernels.viewOrNull(runningMean), Kernels.viewOrNull(runningVar),
                     training, momentum, eps, Kernels.viewAs(out, n, c, s), Kernels.view(saveMean), Kernels.view(saveInvStd));
         }
+        Kernels.releaseIfNoGrad(new Tensor[] {xc, w, b}, saveMean, saveInvStd, Kernels.madeCopy(x, xc),
+                Kernels.madeCopy(weight, w), Kernels.madeCopy(bias, b));
         return Autograd.record(op, out, g -> {
             Tensor dy = g.contiguous();
             Tensor dx = Kernels.emptyLike(xc);

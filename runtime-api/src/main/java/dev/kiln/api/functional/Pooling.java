@@ -24,6 +24,7 @@ public final class Pooling {
         if (out.numel() > 0) {
             xc.backend().maxPool2d(Kernels.view(xc), p, Kernels.view(out), Kernels.view(indices));
         }
+        Kernels.releaseIfNoGrad(new Tensor[] {xc}, indices, Kernels.madeCopy(x, xc));
         return Autograd.record(op, out, g -> {
             Tensor dx = Kernels.emptyLike(xc);
             xc.backend().maxPool2dBackward(Kernels.view(g.contiguous()), Kernels.view(indices), p, Kernels.view(dx));
@@ -42,6 +43,7 @@ public final class Pooling {
         if (out.numel() > 0) {
             xc.backend().avgPool2d(Kernels.view(xc), p, Kernels.view(out));
         }
+        Kernels.releaseIfNoGrad(new Tensor[] {xc}, Kernels.madeCopy(x, xc));
         return Autograd.record(op, out, g -> {
             Tensor dx = Kernels.emptyLike(xc);
             xc.backend().avgPool2dBackward(Kernels.view(g.contiguous()), p, Kernels.view(dx));

@@ -24,11 +24,12 @@ public final class Softmax {
         Checks.requireMinRank(op, x, "x", 1);
         int last = x.rank() - 1;
         int a = x.shape().normalizeAxis(axis);
-        if (a == last) {
-            return lastAxis(op, x.contiguous(), log);
-        }
         // the kernels work on rows: bring the axis last, then put it back (both are recorded views)
-        return lastAxis(op, x.transpose(a, last).contiguous(), log).transpose(a, last);
+        Tensor rows = a == last ? x : x.transpose(a, last);
+        Tensor rowsContiguous = rows.contiguous();
+        Tensor y = lastAxis(op, rowsContiguous, log);
+        Kernels.releaseIfNoGrad(new Tensor[] {rowsContiguous}, Kernels.madeCopy(rows, rowsContiguous), Kernels.madeCopy(x, rows));
+        return a == last ? y : y.transpose(a, last);
     }
 
     private static Tensor lastAxis(String op, Tensor x, boolean log) {

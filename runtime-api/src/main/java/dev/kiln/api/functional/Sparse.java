@@ -25,6 +25,7 @@ public final class Sparse {
         }
         Tensor dc = dense.contiguous();
         Tensor out = multiply(a, dc);
+        Kernels.releaseIfNoGrad(new Tensor[] {dc}, Kernels.madeCopy(dense, dc));
         CsrMatrix transposed = a.transpose();
         return Autograd.record(op, out, g -> new Tensor[] {multiply(transposed, g.contiguous())}, dc);
     }
