@@ -13,7 +13,7 @@ import java.util.Arrays;
  * broadcast views need no packing copy); small products use the direct kernel, the rest the tiled
  * GEMM with parameters from the tuning table.
  */
-final class OpenClMatmul {
+public final class OpenClMatmul {
     private static final String FILE = "matmul.cl";
     /** Below this many multiply-adds per matrix, or this few rows or columns, the direct kernel wins. */
     private static final long DIRECT_MAX_WORK = 64L * 64 * 64;
@@ -23,6 +23,25 @@ final class OpenClMatmul {
     }
 
     static void matmul(OpenClBackend backend, BufferView a, BufferView b, BufferView out) {
+        if (needsKernel(backend, a, b, out)) {
+            int r = out.shape().rank();
+            int m = out.shape().dim(r - 2);
+            int n = out.shape().dim(r - 1);
+            int k = a.shape().dim(r - 1);
+            launch(backend, a, b, out,
+                    useTiled(m, n, k) ? GemmTuningTable.lookup(backend.cl().properties(), a.dtype().byteSize()) : null);
+        }
+    }
+
+    /** Runs the tiled kernel with {@code params}, or the direct kernel when it is null; for the tuner and benchmarks. */
+    public static void matmulWith(OpenClBackend backend, BufferView a, BufferView b, BufferView out, GemmParams params) {
+        if (needsKernel(backend, a, b, out)) {
+            launch(backend, a, b, out, params);
+        }
+    }
+
+    /** Checks dtypes and shapes; false when there is nothing to multiply (an empty out, or k = 0 which fills zeros). */
+    private static boolean needsKernel(OpenClBackend backend, BufferView a, BufferView b, BufferView out) {
         DType dtype = a.dtype();
         OpenClSupport.require(backend, Op.MATMUL, dtype);
         OpenClElementwise.sameDType("matmul b", dtype, b.dtype());
@@ -37,24 +56,33 @@ final class OpenClMatmul {
         int m = as.dim(r - 2);
         int k = as.dim(r - 1);
         int n = bs.dim(r - 1);
-        Shape batch = Shape.of(Arrays.copyOf(os.toArray(), r - 2));
+        Shape batch = batchOf(os);
         if (bs.dim(r - 2) != k || os.dim(r - 2) != m || os.dim(r - 1) != n
                 || !batchOf(as).equals(batch) || !batchOf(bs).equals(batch)) {
             throw new ShapeMismatchException("matmul: a " + as + " x b " + bs + " cannot give out " + os
                     + " (expected [..., m, k] x [..., k, n] -> [..., m, n] with one batch shape)");
         }
-        int batches = batch.numel();
-        if (m == 0 || n == 0 || batches == 0) {
-            return;
+        if (os.numel() == 0) {
+            return false;
         }
         if (k == 0) {
             backend.fill(out, 0);
-            return;
+            return false;
         }
+        return true;
+    }
+
+    private static void launch(OpenClBackend backend, BufferView a, BufferView b, BufferView out, GemmParams tiled) {
+        DType dtype = a.dtype();
+        int r = out.shape().rank();
+        int m = a.shape().dim(r - 2);
+        int k = a.shape().dim(r - 1);
+        int n = b.shape().dim(r - 1);
+        Shape batch = batchOf(out.shape());
+        int batches = batch.numel();
         int[] sa = a.layout().strides();
         int[] sb = b.layout().strides();
         int[] so = out.layout().strides();
-        GemmParams tiled = useTiled(m, n, k) ? GemmTuningTable.lookup(backend.cl().properties(), dtype.byteSize()) : null;
         KernelCall call = backend.cl().kernel(FILE, "matmul", dtype, tiled == null ? "" : tiled.options())
                 .arg(m).arg(n).arg(k)
                 .strided(batchLayout(a.layout(), batch)).strided(batchLayout(b.layout(), batch)).strided(batchLayout(out.layout(), batch))
