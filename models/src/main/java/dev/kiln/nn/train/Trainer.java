@@ -1,0 +1,276 @@
+package dev.kiln.nn.train;
+
+import dev.kiln.api.Backends;
+import dev.kiln.api.Scope;
+import dev.kiln.api.Tensor;
+import dev.kiln.api.autograd.Autograd;
+import dev.kiln.api.spi.Backend;
+import dev.kiln.nn.Layer;
+import dev.kiln.nn.data.Batch;
+import dev.kiln.nn.data.DataLoader;
+import dev.kiln.nn.layers.Dropout;
+import dev.kiln.nn.loss.GradientClipping;
+import dev.kiln.nn.loss.Loss;
+import dev.kiln.nn.loss.Penalty;
+import dev.kiln.nn.metrics.Metric;
+import dev.kiln.nn.optim.LrScheduler;
+import dev.kiln.nn.optim.Optimizer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The fit loop: for each epoch, every training batch runs forward, loss (plus penalties),
+ * backward, optional gradient clipping and the optimizer step inside its own {@link Scope}, so
+ * device memory stays flat; then validation in evaluation mode without gradients; then the
+ * scheduler and callbacks. The training loss is summed on the device and read once per epoch.
+ * <pre>{@code
+ * History h = Trainer.builder(model, new CrossEntropyLoss(), new Adam(ParamGroup.of(model), 1e-3))
+ *         .epochs(10).metrics(Accuracy::new).callbacks(new ProgressLogger(System.out))
+ *         .build().fit(trainLoader, validationLoader);
+ * }</pre>
+ */
+public final class Trainer {
+    /** How often the scheduler steps. */
+    public enum Interval {
+        EPOCH, BATCH
+    }
+
+    /** Makes a fresh metric (one for training, one for validation). */
+    @FunctionalInterface
+    public interface MetricFactory {
+        Metric create();
+    }
+
+    private final Layer model;
+    private final Loss loss;
+    private final Optimizer optimizer;
+    private final int epochs;
+    private final long dropoutSeed;
+    private final List<Penalty> penalties;
+    private final double clipNorm;
+    private final double clipValue;
+    private final LrScheduler scheduler;
+    private final Interval schedulerInterval;
+    private final List<MetricFactory> metrics;
+    private final List<Callback> callbacks;
+    private final Backend backend;
+
+    private Trainer(Builder b) {
+        this.model = b.model;
+        this.loss = b.loss;
+        this.optimizer = b.optimizer;
+        this.epochs = b.epochs;
+        this.dropoutSeed = b.dropoutSeed;
+        this.penalties = List.copyOf(b.penalties);
+        this.clipNorm = b.clipNorm;
+        this.clipValue = b.clipValue;
+        this.scheduler = b.scheduler;
+        this.schedulerInterval = b.schedulerInterval;
+        this.metrics = List.copyOf(b.metrics);
+        this.callbacks = List.copyOf(b.callbacks);
+        this.backend = b.backend;
+    }
+
+    public static Builder builder(Layer model, Loss loss, Optimizer optimizer) {
+        return new Builder(model, loss, optimizer);
+    }
+
+    /** Trains for the configured epochs (or until a callback stops it); {@code validation} may be null. */
+    public History fit(DataLoader train, DataLoader validation) {
+        if (Dropout.hasUnassigned(model)) {
+            Dropout.assignKeys(model, dropoutSeed);
+        }
+        Backend on = backend != null ? backend : deviceOf();
+        History history = new History();
+        TrainingContext context = new TrainingContext(model, optimizer, epochs, history);
+        callbacks.forEach(c -> c.onTrainBegin(context));
+        List<Metric> trainMetrics = metrics.stream().map(MetricFactory::create).toList();
+        List<Metric> valMetrics = metrics.stream().map(MetricFactory::create).toList();
+        for (int epoch = 0; epoch < epochs && !context.stopRequested(); epoch++) {
+            long start = System.nanoTime();
+            Map<String, Double> values = new LinkedHashMap<>();
+            values.put("lr", optimizer.groups().get(0).lr());
+            values.put("loss", trainEpoch(train, epoch, on, trainMetrics));
+            trainMetrics.forEach(m -> values.put(m.name(), m.result()));
+            if (validation != null) {
+                values.put("val_loss", evaluate(validation, on, valMetrics));
+                valMetrics.forEach(m -> values.put("val_" + m.name(), m.result()));
+            }
+            if (scheduler != null && schedulerInterval == Interval.EPOCH) {
+                scheduler.step();
+            }
+            EpochResult result = new EpochResult(epoch, values, (System.nanoTime() - start) / 1e9, train.dataset().size());
+            history.add(result);
+            callbacks.forEach(c -> c.onEpochEnd(result, context));
+        }
+        callbacks.forEach(c -> c.onTrainEnd(history, context));
+        return history;
+    }
+
+    private double trainEpoch(DataLoader loader, int epoch, Backend on, List<Metric> trainMetrics) {
+        model.train();
+        trainMetrics.forEach(Metric::reset);
+        Tensor lossSum = null;
+        long samples = 0;
+        try (DataLoader.Epoch batches = loader.epoch(epoch, on)) {
+            Iterator<Batch> it = batches.iterator();
+            while (it.hasNext()) {
+                try (Scope scope = Scope.open()) {
+                    Batch batch = it.next();
+                    Tensor output = model.forward(batch.features());
+                    Tensor objective = Penalty.addTo(loss.compute(output, batch.targets()), penalties);
+                    objective.backward();
+                    if (clipNorm > 0) {
+                        GradientClipping.byGlobalNorm(model.parameters(), clipNorm);
+                    }
+                    if (clipValue > 0) {
+                        GradientClipping.byValue(model.parameters(), clipValue);
+                    }
+                    optimizer.step();
+                    optimizer.zeroGrad();
+                    if (scheduler != null && schedulerInterval == Interval.BATCH) {
+                        scheduler.step();
+                    }
+                    for (Metric m : trainMetrics) {
+                        m.update(output.detach(), batch.targets());
+                    }
+                    try (Autograd.NoGrad ignored = Autograd.noGrad()) {
+                        Tensor weighted = objective.detach().mul(batch.size());
+                        Tensor next = lossSum == null ? weighted : lossSum.add(weighted);
+                        scope.keep(next);
+                        if (lossSum != null) {
+                            lossSum.close();
+                        }
+                        lossSum = next;
+                    }
+                    samples += batch.size();
+                }
+            }
+        }
+        double total = lossSum.item();
+        lossSum.close();
+        return total / samples;
+    }
+
+    /** The mean loss over {@code loader} in evaluation mode, updating {@code metrics} (reset first). */
+    public double evaluate(DataLoader loader, Backend on, List<Metric> metricsToUpdate) {
+        boolean wasTraining = model.isTraining();
+        model.eval();
+        metricsToUpdate.forEach(Metric::reset);
+        double sum = 0;
+        long samples = 0;
+        try (DataLoader.Epoch batches = loader.epoch(0, on); Autograd.NoGrad ignored = Autograd.noGrad()) {
+            Iterator<Batch> it = batches.iterator();
+            while (it.hasNext()) {
+                try (Scope scope = Scope.open()) {
+                    Batch batch = it.next();
+                    Tensor output = model.forward(batch.features());
+                    sum += loss.compute(output, batch.targets()).item() * batch.size();
+                    samples += batch.size();
+                    for (Metric m : metricsToUpdate) {
+                        m.update(output, batch.targets());
+                    }
+                }
+            }
+        } finally {
+            model.train(wasTraining);
+        }
+        return sum / samples;
+    }
+
+    private Backend deviceOf() {
+        var params = model.parameters();
+        return params.isEmpty() ? Backends.current() : params.get(0).tensor().backend();
+    }
+
+    static String format(EpochResult r) {
+        StringBuilder sb = new StringBuilder();
+        r.values().forEach((k, v) -> sb.append(k).append(' ').append(String.format(Locale.ROOT, "%.4g", v)).append("  "));
+        sb.append(String.format(Locale.ROOT, "%.1f s, %.0f samples/s", r.seconds(), r.samplesPerSecond()));
+        return sb.toString();
+    }
+
+    public static final class Builder {
+        private final Layer model;
+        private final Loss loss;
+        private final Optimizer optimizer;
+        private int epochs = 1;
+        private long dropoutSeed;
+        private final List<Penalty> penalties = new ArrayList<>();
+        private double clipNorm;
+        private double clipValue;
+        private LrScheduler scheduler;
+        private Interval schedulerInterval = Interval.EPOCH;
+        private final List<MetricFactory> metrics = new ArrayList<>();
+        private final List<Callback> callbacks = new ArrayList<>();
+        private Backend backend;
+
+        private Builder(Layer model, Loss loss, Optimizer optimizer) {
+            this.model = model;
+            this.loss = loss;
+            this.optimizer = optimizer;
+        }
+
+        public Builder epochs(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("Trainer: epochs must be >= 1, got " + n);
+            }
+            epochs = n;
+            return this;
+        }
+
+        /** The seed given to Dropout layers that have no key yet ({@link Dropout#assignKeys}); default 0. */
+        public Builder dropoutSeed(long seed) {
+            dropoutSeed = seed;
+            return this;
+        }
+
+        /** Adds weight penalties (L1 / L2 / elastic net) to the training objective. */
+        public Builder penalties(Penalty... p) {
+            penalties.addAll(List.of(p));
+            return this;
+        }
+
+        /** Clips the gradients' global L2 norm to {@code maxNorm} before each step. */
+        public Builder clipGradNorm(double maxNorm) {
+            clipNorm = maxNorm;
+            return this;
+        }
+
+        /** Clamps each gradient element into {@code [-clip, clip]} before each step. */
+        public Builder clipGradValue(double clip) {
+            clipValue = clip;
+            return this;
+        }
+
+        public Builder scheduler(LrScheduler s, Interval interval) {
+            scheduler = s;
+            schedulerInterval = interval;
+            return this;
+        }
+
+        public Builder metrics(MetricFactory... m) {
+            metrics.addAll(List.of(m));
+            return this;
+        }
+
+        public Builder callbacks(Callback... c) {
+            callbacks.addAll(List.of(c));
+            return this;
+        }
+
+        /** The backend batches are uploaded to; default: the model's parameters' backend. */
+        public Builder backend(Backend b) {
+            backend = b;
+            return this;
+        }
+
+        public Trainer build() {
+            return new Trainer(this);
+        }
+    }
+}
