@@ -31,7 +31,7 @@ final class GemmTuningTable {
     private GemmTuningTable() {
     }
 
-    /** The parameters for a device, falling back to a fitting default when the best entry does not fit it. */
+    /** The parameters of the most specific line that fits the device, or null when none fits (then the direct kernel runs). */
     static GemmParams lookup(OpenClDeviceProperties device, int elementBytes) {
         Entry best = null;
         int bestScore = -1;
@@ -42,10 +42,7 @@ final class GemmTuningTable {
                 bestScore = s;
             }
         }
-        if (best == null) {
-            return new GemmParams(16, 16, 8, 1, 1, 1); // 256 work-items, 1 KiB of local floats: any OpenCL 1.2 device
-        }
-        return best.params;
+        return best == null ? null : best.params;
     }
 
     static List<Entry> entries() {

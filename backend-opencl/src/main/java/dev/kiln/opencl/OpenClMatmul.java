@@ -11,7 +11,7 @@ import java.util.Arrays;
 /**
  * Host side of matmul.cl. Every operand is read through its own strides (transposed, sliced or
  * broadcast views need no packing copy); small products use the direct kernel, the rest the tiled
- * GEMM with parameters from the tuning table.
+ * GEMM with parameters from the tuning table (the direct kernel again when no table line fits the device).
  */
 public final class OpenClMatmul {
     private static final String FILE = "matmul.cl";
