@@ -28,11 +28,19 @@ public final class CpuBackendProvider implements BackendProvider {
 
     @Override
     public Availability probe() {
-        return Availability.yes(describe());
+        try {
+            return Availability.yes(describe());
+        } catch (LinkageError e) {
+            return Availability.no("the CPU backend needs the jdk.incubator.vector module, which this JVM did not load ("
+                    + e + "); run java with --add-modules jdk.incubator.vector");
+        }
     }
 
     @Override
     public List<DeviceInfo> devices() {
+        if (!probe().available()) {
+            return List.of();
+        }
         return List.of(new DeviceInfo(0, "cpu", "CPU", Runtime.getRuntime().maxMemory(), CpuThreads.parallelism(),
                 Map.of("java.version", System.getProperty("java.version"),
                         "os.arch", System.getProperty("os.arch"),
