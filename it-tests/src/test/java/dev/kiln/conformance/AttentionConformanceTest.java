@@ -73,6 +73,13 @@ class AttentionConformanceTest {
             c.check("logsumexp causal=" + causal, ref[1], lse, tol);
             double[] again = rerun(c, q, k, v, pad, p, b, h, lq, lk, d, dv);
             c.check("run twice causal=" + causal, o.toDoubleArray(), again, Tolerance.EXACT);
+            c.checkAgainstCpu("out causal=" + causal, cpu -> {
+                Tensor r = cpu.empty(c.dtype(), b, h, lq, dv);
+                cpu.backend().attention(cpu.of(c.dtype(), q, b, h, lq, d).view(), cpu.of(c.dtype(), k, b, h, lk, d).view(),
+                        cpu.of(c.dtype(), v, b, h, lk, dv).view(), cpu.of(pad, b, lk).view(), p, r.view(),
+                        cpu.empty(c.dtype(), b, h, lq).view());
+                return r;
+            }, o, tol);
         }
     }
 

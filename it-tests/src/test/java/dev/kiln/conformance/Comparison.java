@@ -4,7 +4,9 @@ import java.util.Arrays;
 
 /**
  * The result of comparing {@code actual} with {@code expected} element by element: the largest
- * absolute and relative errors, and the first element outside the tolerance (-1 if none).
+ * absolute and relative errors, and the first element outside the tolerance (-1 if none). The
+ * relative error divides by {@code max(|expected|, tol.abs)}, so values near zero, where the
+ * absolute tolerance governs, do not report meaningless huge ratios.
  */
 public record Comparison(int length, double maxAbs, double maxRel, int firstBad, int badCount,
                          double expectedAtBad, double actualAtBad) {
@@ -29,7 +31,7 @@ public record Comparison(int length, double maxAbs, double maxRel, int firstBad,
             double err = Math.abs(a - e);
             if (Double.isFinite(err)) {
                 maxAbs = Math.max(maxAbs, err);
-                maxRel = Math.max(maxRel, err / Math.max(Math.abs(e), Double.MIN_NORMAL));
+                maxRel = Math.max(maxRel, err / Math.max(Math.abs(e), Math.max(tol.abs(), Double.MIN_NORMAL)));
             } else if (!(Double.isNaN(e) && Double.isNaN(a)) && e != a) {
                 maxAbs = Double.POSITIVE_INFINITY;
                 maxRel = Double.POSITIVE_INFINITY;

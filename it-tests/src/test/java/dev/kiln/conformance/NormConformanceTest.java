@@ -90,6 +90,12 @@ class NormConformanceTest {
             c.check("out " + rows + "x" + cols, y, out, tol);
             c.check("mean " + rows + "x" + cols, mean, tm, tol);
             c.check("rstd " + rows + "x" + cols, rstd, tr, tol);
+            c.checkAgainstCpu("out " + rows + "x" + cols, cpu -> {
+                Tensor r = cpu.empty(c.dtype(), shape);
+                cpu.backend().layerNorm(cpu.of(c.dtype(), x, shape).view(), null, null, eps, r.view(),
+                        cpu.empty(c.dtype(), rows).view(), cpu.empty(c.dtype(), rows).view());
+                return r;
+            }, out, tol);
             Tensor tdx = c.tensors().empty(c.dtype(), shape);
             c.backend().layerNormBackward(c.tensor(dy, shape).view(), tx.view(), null, tm.view(), tr.view(), tdx.view(), null, null);
             c.check("dx " + rows + "x" + cols, dx, tdx, tol.scaled(4, "backward "));

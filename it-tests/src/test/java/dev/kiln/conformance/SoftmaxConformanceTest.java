@@ -66,6 +66,15 @@ class SoftmaxConformanceTest {
                     Tolerance tol = Tolerance.compound(c.dtype(), cols);
                     c.check(what, y, out, tol);
                     c.check(what + " backward", naiveBackward(c.rounded(y), dy, rows, cols, log), dx, tol);
+                    c.checkAgainstCpu(what, cpu -> {
+                        Tensor r = cpu.empty(c.dtype(), shape);
+                        if (log) {
+                            cpu.backend().logSoftmax(cpu.of(c.dtype(), x, shape).view(), r.view());
+                        } else {
+                            cpu.backend().softmax(cpu.of(c.dtype(), x, shape).view(), r.view());
+                        }
+                        return r;
+                    }, out, tol);
                 }
             }
         }
