@@ -1,0 +1,112 @@
+package dev.kiln.cuda;
+
+import static dev.kiln.cuda.FusedArgs.ceilDiv;
+import static dev.kiln.cuda.FusedArgs.optional;
+import static dev.kiln.cuda.FusedArgs.view;
+
+import dev.kiln.api.DType;
+import dev.kiln.api.errors.ShapeMismatchException;
+import dev.kiln.api.spi.BufferView;
+import dev.kiln.api.spi.Op;
+import dev.kiln.api.spi.params.Conv2dParams;
+
+/**
+ * Host side of conv.cl: conv2d forward and both backward passes as implicit GEMMs, one launch
+ * each, with work-groups of {@code TILE x TILE} over (output columns, output rows, group).
+ */
+final class CudaConv {
+    private CudaConv() {
+    }
+
+    static void forward(CudaBackend backend, BufferView x, BufferView weight, BufferView bias, Conv2dParams p,
+                        BufferView out) {
+        Op op = Op.CONV2D;
+        DType dtype = CudaFusedChecks.floating(backend, op, x, weight, bias, out);
+        Geometry g = Geometry.of(op, x, weight, p);
+        CudaFusedChecks.shape(op, "out", out, g.n, g.cout, g.oh, g.ow);
+        CudaFusedChecks.numel(op, "bias", bias, g.cout, "one per output channel");
+        int tile = tile(backend);
+        CudaKernelCall call = geometry(backend.cuda().kernel(CudaKernels.CONV2D_FORWARD, dtype, "-DTILE=" + tile), g, p);
+        view(view(call, x), weight);
+        optional(call, bias, x);
+        view(call, out);
+        launch(call, tile, g.n * g.oh * g.ow, g.cout / g.groups, g.groups);
+    }
+
+    static void backwardInput(CudaBackend backend, BufferView dy, BufferView weight, Conv2dParams p, BufferView dx) {
+        Op op = Op.CONV2D_BACKWARD_INPUT;
+        DType dtype = CudaFusedChecks.floating(backend, op, dy, weight, dx);
+        Geometry g = Geometry.of(op, dx, weight, p);
+        CudaFusedChecks.shape(op, "dy", dy, g.n, g.cout, g.oh, g.ow);
+        int tile = tile(backend);
+        CudaKernelCall call = geometry(backend.cuda().kernel(CudaKernels.CONV2D_BACKWARD_INPUT, dtype, "-DTILE=" + tile), g, p);
+        view(view(view(call, dy), weight), dx);
+        launch(call, tile, g.n * g.h * g.w, g.cin / g.groups, g.groups);
+    }
+
+    static void backwardWeight(CudaBackend backend, BufferView dy, BufferView x, Conv2dParams p, BufferView dweight) {
+        Op op = Op.CONV2D_BACKWARD_WEIGHT;
+        DType dtype = CudaFusedChecks.floating(backend, op, dy, x, dweight);
+        Geometry g = Geometry.of(op, x, dweight, p);
+        CudaFusedChecks.shape(op, "dy", dy, g.n, g.cout, g.oh, g.ow);
+        int tile = tile(backend);
+        CudaKernelCall call = geometry(backend.cuda().kernel(CudaKernels.CONV2D_BACKWARD_WEIGHT, dtype, "-DTILE=" + tile), g, p);
+        view(view(view(call, dy), x), dweight);
+        launch(call, tile, g.cin / g.groups * g.kh * g.kw, g.cout / g.groups, g.groups);
+    }
+
+    /** 16 x 16 work-groups where the device allows 256 work-items, else the largest square that fits. */
+    private static int tile(CudaBackend backend) {
+        return tile(backend.cuda().properties().maxWorkGroupSize());
+    }
+
+    static String tileOption(long maxThreads) {
+        return "-DTILE=" + tile(maxThreads);
+    }
+
+    private static int tile(long limit) {
+        int tile = 16;
+        while (tile > 1 && (long) tile * tile > limit) {
+            tile /= 2;
+        }
+        return tile;
+    }
+
+    private static void launch(CudaKernelCall call, int tile, int cols, int rows, int groups) {
+        if (cols == 0 || rows == 0 || groups == 0) {
+            return;
+        }
+        call.launch(new long[]{(long) ceilDiv(cols, tile) * tile, (long) ceilDiv(rows, tile) * tile, groups},
+                new long[]{tile, tile, 1});
+    }
+
+    /** The CONV_ARGS of conv.cl, in order. */
+    private static CudaKernelCall geometry(CudaKernelCall call, Geometry g, Conv2dParams p) {
+        return call.arg(g.n).arg(g.cin).arg(g.h).arg(g.w).arg(g.cout).arg(g.oh).arg(g.ow).arg(g.kh).arg(g.kw)
+                .arg(p.strideH()).arg(p.strideW()).arg(p.padH()).arg(p.padW()).arg(p.dilationH()).arg(p.dilationW())
+                .arg(p.groups());
+    }
+
+    /** Sizes of one convolution, validated against each other. */
+    private record Geometry(int n, int cin, int h, int w, int cout, int kh, int kw, int oh, int ow, int groups) {
+        static Geometry of(Op op, BufferView input, BufferView weight, Conv2dParams p) {
+            CudaFusedChecks.rank(op, "input", input, 4, "[n, cin, h, w]");
+            CudaFusedChecks.rank(op, "weight", weight, 4, "[cout, cin/groups, kh, kw]");
+            int[] x = input.shape().toArray();
+            int[] wt = weight.shape().toArray();
+            int groups = p.groups();
+            if (x[1] % groups != 0 || wt[0] % groups != 0 || wt[1] * groups != x[1]) {
+                throw new ShapeMismatchException(op.stem(), input.shape(), weight.shape(), "with " + groups
+                        + " groups the input channels (" + x[1] + ") must equal weight.dim(1) * groups and the output channels ("
+                        + wt[0] + ") must divide by the groups");
+            }
+            int oh = p.outH(x[2], wt[2]);
+            int ow = p.outW(x[3], wt[3]);
+            if (oh < 1 || ow < 1) {
+                throw new ShapeMismatchException(op.stem(), input.shape(), weight.shape(),
+                        "the dilated kernel does not fit the padded input (output would be " + oh + "x" + ow + " with " + p + ")");
+            }
+            return new Geometry(x[0], x[1], x[2], x[3], wt[0], wt[2], wt[3], oh, ow, groups);
+        }
+    }
+}
