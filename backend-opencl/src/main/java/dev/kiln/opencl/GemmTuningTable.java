@@ -9,20 +9,25 @@ import java.util.List;
 
 /**
  * The GEMM tuning table, a class-path resource ({@code dev/kiln/opencl/gemm-tuning.txt}) of lines
- * {@code vendor | device name | TM TN TK WPTM WPTN VW}, where {@code *} matches anything. The most
- * specific line wins: vendor and device, then vendor, then the default {@code * | *}.
+ * {@code vendor | device name | TM TN TK WPTM WPTN VW [local|global]}, where {@code *} matches anything
+ * and a device name ending in {@code *} matches every name with that prefix (PoCL names its CPU
+ * devices {@code pthread-<cpu>-<model>}). The most specific line wins: an exact device name, then a
+ * device prefix, then any device; within each, a named vendor before {@code *}.
  */
 final class GemmTuningTable {
     static final String RESOURCE = "dev/kiln/opencl/gemm-tuning.txt";
 
     record Entry(String vendor, String device, GemmParams params) {
+        /** -1 when the line does not fit the device, else higher for more specific lines. */
         int specificity(String vendorName, String deviceName) {
             boolean v = vendor.equals("*") || vendor.equals(vendorName);
-            boolean d = device.equals("*") || device.equals(deviceName);
-            if (!v || !d) {
+            boolean exact = device.equals(deviceName);
+            boolean prefix = device.endsWith("*") && deviceName.startsWith(device.substring(0, device.length() - 1));
+            if (!v || !(exact || prefix)) {
                 return -1;
             }
-            return (vendor.equals("*") ? 0 : 1) + (device.equals("*") ? 0 : 2);
+            int deviceScore = exact ? 4 : device.equals("*") ? 0 : 2;
+            return (vendor.equals("*") ? 0 : 1) + deviceScore;
         }
     }
 
@@ -64,7 +69,7 @@ final class GemmTuningTable {
             }
             String[] f = t.split("\\|");
             if (f.length != 3) {
-                throw new KilnException(RESOURCE + " line " + lineNo + ": expected 'vendor | device | TM TN TK WPTM WPTN VW', got '" + t + "'");
+                throw new KilnException(RESOURCE + " line " + lineNo + ": expected 'vendor | device | TM TN TK WPTM WPTN VW [local|global]', got '" + t + "'");
             }
             list.add(new Entry(f[0].strip(), f[1].strip(), GemmParams.parse(f[2])));
         }

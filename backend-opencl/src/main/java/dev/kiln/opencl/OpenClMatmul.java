@@ -83,7 +83,7 @@ public final class OpenClMatmul {
         int[] sa = a.layout().strides();
         int[] sb = b.layout().strides();
         int[] so = out.layout().strides();
-        KernelCall call = backend.cl().kernel(FILE, "matmul", dtype, tiled == null ? "" : tiled.options())
+        KernelCall call = backend.cl().kernel(FILE, "matmul", dtype, options(tiled, sa[r - 1], sb[r - 1], so[r - 1]))
                 .arg(m).arg(n).arg(k)
                 .strided(batchLayout(a.layout(), batch)).strided(batchLayout(b.layout(), batch)).strided(batchLayout(out.layout(), batch))
                 .arg(sa[r - 2]).arg(sa[r - 1]).arg(sb[r - 2]).arg(sb[r - 1]).arg(so[r - 2]).arg(so[r - 1])
@@ -97,6 +97,15 @@ public final class OpenClMatmul {
             long groupsM = (m + tiled.tm() - 1) / tiled.tm();
             call.launch(new long[]{groupsN * rtsn, groupsM * rtsm, batches}, new long[]{rtsn, rtsm, 1});
         }
+    }
+
+    /** Global staging reads rows through constant unit strides when the views allow it, so its loads become vector loads. */
+    private static String options(GemmParams tiled, int sak, int sbn, int son) {
+        if (tiled == null) {
+            return "";
+        }
+        boolean unit = tiled.staging() == GemmParams.Staging.GLOBAL && sak == 1 && sbn == 1 && son == 1;
+        return unit ? tiled.options() + " -DUNIT_STRIDES" : tiled.options();
     }
 
     static boolean useTiled(int m, int n, int k) {

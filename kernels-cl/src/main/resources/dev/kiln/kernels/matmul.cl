@@ -4,13 +4,29 @@
  * each operand come from its batch view (bav, bbv, bov: batch shape, batch strides, offset), so
  * transposed, sliced and broadcast operands need no copy. NDRange dimension 2 is the batch.
  *
- * Without -DTILED: the direct kernel, one work-item per output element (small sizes).
+ * Without -DTILED: the direct kernel, one work-item per output element (tiny sizes).
  * With -DTILED: a register-blocked GEMM. A work-group computes a TM x TN tile of out with
- * (TN / WPTN) x (TM / WPTM) work-items, each owning WPTM x WPTN outputs; the group stages TK-deep
- * slices of a and b in local memory, each work-item loading VW consecutive elements per step.
+ * (TN / WPTN) x (TM / WPTM) work-items, each owning WPTM x WPTN outputs. Two ways to feed them:
+ *  - default (GPUs): the group stages TK-deep slices of a and b in local memory, each work-item
+ *    loading VW consecutive elements per step; a work-item's columns are RTSN apart so that
+ *    neighbouring work-items touch neighbouring addresses (coalescing).
+ *  - -DGLOBAL_TILES (CPU devices such as PoCL): no local memory and no barrier; a work-item owns
+ *    WPTN consecutive columns and reads a and b straight from global memory, k unrolled by TK,
+ *    so the compiler turns each row of its tile into SIMD multiply-adds on contiguous loads.
+ * -DUNIT_STRIDES (sak = sbn = son = 1) lets the compiler see that those loads are contiguous.
  * TM, TN, TK, WPTM, WPTN and VW come as -D options (see the tuning table gemm-tuning.txt).
  */
 #include "prelude.h"
+
+#ifdef UNIT_STRIDES
+#define SAK 1
+#define SBN 1
+#define SON 1
+#else
+#define SAK sak
+#define SBN sbn
+#define SON son
+#endif
 
 #ifndef TILED
 
@@ -30,6 +46,90 @@ KERNEL void KNAME(matmul)(int m, int n, int k, Strided bav, Strided bbv, Strided
         acc += a[ai + p * sak] * b[bi + p * sbk];
     }
     out[strided_index(bov, batch) + row * som + col * son] = acc;
+}
+
+#elif defined(GLOBAL_TILES)
+
+#define RTSM (TM / WPTM)
+#define RTSN (TN / WPTN)
+
+KERNEL void KNAME(matmul)(int m, int n, int k, Strided bav, Strided bbv, Strided bov,
+                          int sam, int sak, int sbk, int sbn, int som, int son,
+                          GLOBAL const T *a, GLOBAL const T *b, GLOBAL T *out) {
+    int col0 = (GROUP(0) * RTSN + LID(0)) * WPTN;
+    int row0 = (GROUP(1) * RTSM + LID(1)) * WPTM;
+    int batch = GROUP(2);
+    if (row0 >= m || col0 >= n) {
+        return;
+    }
+    /* Edge tiles read the last row / column again instead of branching per load; those results are not stored. */
+    int ai[WPTM];
+    int bi[WPTN];
+    #pragma unroll
+    for (int wm = 0; wm < WPTM; wm++) {
+        ai[wm] = strided_index(bav, batch) + min(row0 + wm, m - 1) * sam;
+    }
+    #pragma unroll
+    for (int wn = 0; wn < WPTN; wn++) {
+        bi[wn] = strided_index(bbv, batch) + min(col0 + wn, n - 1) * SBN;
+    }
+    T acc[WPTM][WPTN];
+    #pragma unroll
+    for (int wm = 0; wm < WPTM; wm++) {
+        #pragma unroll
+        for (int wn = 0; wn < WPTN; wn++) {
+            acc[wm][wn] = (T) 0;
+        }
+    }
+    int p = 0;
+    if (row0 + WPTM <= m && col0 + WPTN <= n) {
+        /* interior tile: plain base + offset addressing, so the loads along n are vector loads */
+        GLOBAL const T *ap = a + ai[0];
+        GLOBAL const T *bp = b + bi[0];
+        for (; p + TK <= k; p += TK) {
+            #pragma unroll
+            for (int pp = 0; pp < TK; pp++) {
+                T bv[WPTN];
+                #pragma unroll
+                for (int wn = 0; wn < WPTN; wn++) {
+                    bv[wn] = bp[(p + pp) * sbk + wn * SBN];
+                }
+                #pragma unroll
+                for (int wm = 0; wm < WPTM; wm++) {
+                    T av = ap[wm * sam + (p + pp) * SAK];
+                    #pragma unroll
+                    for (int wn = 0; wn < WPTN; wn++) {
+                        acc[wm][wn] += av * bv[wn];
+                    }
+                }
+            }
+        }
+    }
+    for (; p < k; p++) {
+        T bv[WPTN];
+        #pragma unroll
+        for (int wn = 0; wn < WPTN; wn++) {
+            bv[wn] = b[bi[wn] + p * sbk];
+        }
+        #pragma unroll
+        for (int wm = 0; wm < WPTM; wm++) {
+            T av = a[ai[wm] + p * SAK];
+            #pragma unroll
+            for (int wn = 0; wn < WPTN; wn++) {
+                acc[wm][wn] += av * bv[wn];
+            }
+        }
+    }
+    int obase = strided_index(bov, batch);
+    #pragma unroll
+    for (int wm = 0; wm < WPTM; wm++) {
+        #pragma unroll
+        for (int wn = 0; wn < WPTN; wn++) {
+            if (row0 + wm < m && col0 + wn < n) {
+                out[obase + (row0 + wm) * som + (col0 + wn) * SON] = acc[wm][wn];
+            }
+        }
+    }
 }
 
 #else

@@ -29,6 +29,8 @@ import java.util.Random;
  * </pre>
  */
 public final class GemmTuner {
+    /** The table's default line for CPU devices, tried first there. */
+    private static final String CPU_DEFAULT = "32 128 2 8 32 1 global";
     private final OpenClBackend backend;
     private final int size;
     private final BufferView a;
@@ -91,20 +93,23 @@ public final class GemmTuner {
         }
     }
 
-    /** Every consistent combination that fits the device, in a seeded random order after the shipped default. */
+    /**
+     * Every consistent combination that fits the device, in a seeded random order after the shipped
+     * default. Both stagings are searched; a CPU device tries global staging first, a GPU local staging.
+     */
     static List<GemmParams> candidates(DeviceInfo info) {
         long maxGroup = Long.parseLong(info.details().get("maxWorkGroupSize"));
         long local = Long.parseLong(info.details().get("localMemoryBytes"));
-        List<GemmParams> all = new ArrayList<>();
+        List<GemmParams> staged = new ArrayList<>();
         for (int tm : new int[]{32, 64, 128}) {
             for (int tn : new int[]{32, 64, 128}) {
                 for (int tk : new int[]{8, 16, 32}) {
                     for (int wptm : new int[]{2, 4, 8}) {
                         for (int wptn : new int[]{2, 4, 8}) {
                             for (int vw : new int[]{1, 4}) {
-                                GemmParams p = new GemmParams(tm, tn, tk, wptm, wptn, vw);
+                                GemmParams p = new GemmParams(tm, tn, tk, wptm, wptn, vw, GemmParams.Staging.LOCAL);
                                 if (p.fits(maxGroup, local, 4) && p.threads() >= 16) {
-                                    all.add(p);
+                                    staged.add(p);
                                 }
                             }
                         }
@@ -112,8 +117,28 @@ public final class GemmTuner {
                 }
             }
         }
-        Collections.shuffle(all, new Random(7));
-        GemmParams shipped = GemmParams.parse("64 64 16 4 4 4");
+        List<GemmParams> direct = new ArrayList<>();
+        for (int wptm : new int[]{4, 6, 8, 12}) {
+            for (int wptn : new int[]{16, 32, 48, 64}) {
+                for (int tk : new int[]{1, 2, 4}) {
+                    for (int rtsm : new int[]{1, 2, 4, 8}) {
+                        for (int rtsn : new int[]{1, 2, 4, 8}) {
+                            GemmParams p = new GemmParams(wptm * rtsm, wptn * rtsn, tk, wptm, wptn, 1, GemmParams.Staging.GLOBAL);
+                            if (p.fits(maxGroup, local, 4)) {
+                                direct.add(p);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Collections.shuffle(staged, new Random(7));
+        Collections.shuffle(direct, new Random(7));
+        List<GemmParams> all = new ArrayList<>();
+        boolean cpu = "CPU".equals(info.kind());
+        all.addAll(cpu ? direct : staged);
+        all.addAll(cpu ? staged : direct);
+        GemmParams shipped = GemmParams.parse(cpu ? CPU_DEFAULT : "64 64 16 4 4 4");
         all.remove(shipped);
         all.add(0, shipped);
         return all;
