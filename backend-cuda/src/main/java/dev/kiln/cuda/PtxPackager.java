@@ -18,11 +18,14 @@ import java.util.concurrent.Future;
 
 /**
  * Build step (process-classes): compiles every {@link CudaVariants variant} with nvcc to PTX for
- * {@link PackagedPtx#ARCH}, lowers its ISA to {@link PackagedPtx#ISA} and writes it with the
- * index into the given folder. Without nvcc on the PATH it prints why and packages nothing, so
+ * {@link PackagedPtx#ARCH}, lowers its ISA to {@link PackagedPtx#ISA}, has ptxas assemble it for
+ * {@link #MACHINES} (which proves the lowered ISA holds every instruction used) and writes it
+ * with the index into the given folder. Unchanged inputs are not rebuilt. Without nvcc on the PATH it prints why and packages nothing, so
  * the build passes and the backend needs NVRTC at run time.
  */
 public final class PtxPackager {
+    /** The real architectures every packaged module must assemble for: Turing (the oldest nvcc 13 targets) and Hopper. */
+    public static final List<String> MACHINES = List.of("sm_75", "sm_90");
     private PtxPackager() {
     }
 
@@ -32,9 +35,10 @@ public final class PtxPackager {
         }
         Path out = Path.of(args[0]);
         Optional<Path> nvcc = CudaToolchain.find("nvcc");
-        if (nvcc.isEmpty()) {
-            System.out.println("[kiln] CUDA: nvcc is not on the PATH, so no PTX is packaged; the CUDA backend will need NVRTC "
-                    + "(libnvrtc) at run time");
+        Optional<Path> ptxas = CudaToolchain.find("ptxas");
+        if (nvcc.isEmpty() || ptxas.isEmpty()) {
+            System.out.println("[kiln] CUDA: " + (nvcc.isEmpty() ? "nvcc" : "ptxas") + " is not on the PATH, so no PTX is packaged; "
+                    + "the CUDA backend will need NVRTC (libnvrtc) at run time");
             return;
         }
         List<KernelVariant> variants = CudaVariants.all();
@@ -51,7 +55,7 @@ public final class PtxPackager {
         try {
             List<Future<String>> lines = new ArrayList<>();
             for (KernelVariant v : variants) {
-                lines.add(pool.submit(() -> compile(nvcc.get(), v, out, work)));
+                lines.add(pool.submit(() -> compile(nvcc.get(), ptxas.get(), v, out, work)));
             }
             StringBuilder index = new StringBuilder();
             for (Future<String> line : lines) {
@@ -64,14 +68,18 @@ public final class PtxPackager {
         } finally {
             pool.shutdownNow();
         }
-        System.out.printf("[kiln] CUDA: packaged %d PTX modules (%s, ISA %s) in %s in %.1f s%n", variants.size(),
-                PackagedPtx.ARCH, PackagedPtx.ISA, out, (System.nanoTime() - start) / 1e9);
+        System.out.printf("[kiln] CUDA: packaged %d PTX modules (%s, ISA %s, each assembled by ptxas for %s) in %s in %.1f s%n",
+                variants.size(), PackagedPtx.ARCH, PackagedPtx.ISA, MACHINES, out, (System.nanoTime() - start) / 1e9);
     }
 
-    private static String compile(Path nvcc, KernelVariant v, Path out, Path work) {
+    private static String compile(Path nvcc, Path ptxas, KernelVariant v, Path out, Path work) {
         try {
             String ptx = PackagedPtx.withIsa(CudaToolchain.nvccPtx(nvcc, v, PackagedPtx.ARCH, work), PackagedPtx.ISA);
             String file = v.unit() + "-" + fileKey(v.options()) + ".ptx";
+            Path checked = Files.writeString(work.resolve(file), ptx);
+            for (String sm : MACHINES) {
+                CudaToolchain.ptxas(ptxas, checked, sm);
+            }
             Files.writeString(out.resolve(file), ptx);
             return file + "\t" + v.unit() + "\t" + v.options();
         } catch (IOException e) {
@@ -85,7 +93,7 @@ public final class PtxPackager {
 
     /** What the PTX depends on: every variant, every flattened unit, the target and ISA; unchanged means no rebuild. */
     private static String inputsHash(List<KernelVariant> variants) {
-        StringBuilder all = new StringBuilder(PackagedPtx.ARCH + "\n" + PackagedPtx.ISA + "\n");
+        StringBuilder all = new StringBuilder(PackagedPtx.ARCH + "\n" + PackagedPtx.ISA + "\n" + MACHINES + "\n");
         for (KernelVariant v : variants) {
             all.append(v).append('\n');
         }
