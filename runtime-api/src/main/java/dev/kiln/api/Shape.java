@@ -42,10 +42,17 @@ public final class Shape {
     public int numel() {
         long n = 1;
         for (int d : dims) {
-            n *= d;
+            if (d == 0) {
+                return 0;
+            }
         }
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("shape " + this + " has " + n + " elements; Kiln tensors hold at most 2^31-1");
+        for (int d : dims) {
+            n *= d;
+            // checked per factor: a long product of several large dimensions can wrap to a small number
+            if (n > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("shape " + this + " has more than 2^31-1 elements; Kiln tensors hold at most"
+                        + " 2^31-1: split the tensor or reduce a dimension");
+            }
         }
         return (int) n;
     }

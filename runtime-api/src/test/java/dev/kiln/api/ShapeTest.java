@@ -33,5 +33,8 @@ class ShapeTest {
     @Test
     void tooManyElementsIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> Shape.of(65536, 65536).numel());
+        // 2^64 elements: a product taken only at the end wraps to 0
+        assertThrows(IllegalArgumentException.class, () -> Shape.of(65536, 65536, 65536, 65536).numel());
+        assertEquals(0, Shape.of(65536, 65536, 65536, 65536, 0).numel());
     }
 }
