@@ -113,6 +113,7 @@ public final class CachingAllocator {
         int high = Integer.highestOneBit(length);
         int quarter = high >> 2;
         long rounded = ((long) length + quarter - 1) / quarter * quarter;
-        return (int) Math.min(rounded, Integer.MAX_VALUE - 8);
+        // near the int limit no bucket fits above the request: never hand out less than was asked for
+        return rounded > Integer.MAX_VALUE - 8 ? length : (int) rounded;
     }
 }

@@ -61,7 +61,8 @@ class CachingAllocatorTest {
 
     @Test
     void bucketsWasteAtMostAQuarter() {
-        for (int n : new int[] {0, 1, 63, 64, 65, 1024, 1025, 3000, 4097, 1 << 20, (1 << 20) + 1, 123_456_789}) {
+        for (int n : new int[] {0, 1, 63, 64, 65, 1024, 1025, 3000, 4097, 1 << 20, (1 << 20) + 1, 123_456_789,
+                Integer.MAX_VALUE - 8, Integer.MAX_VALUE - 1, Integer.MAX_VALUE}) {
             int r = CachingAllocator.roundUp(n);
             assertTrue(r >= n, n + " -> " + r);
             assertTrue(n <= 1024 || r <= n * 1.25 + 1, n + " -> " + r);
