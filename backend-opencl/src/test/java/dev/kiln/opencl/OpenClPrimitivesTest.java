@@ -147,6 +147,23 @@ class OpenClPrimitivesTest {
     }
 
     @Test
+    void integerDivisionOfTheMinimumByMinusOneWrapsAsInJava() {
+        for (DType dtype : new DType[]{DType.I32, DType.I64}) {
+            double min = dtype == DType.I32 ? Integer.MIN_VALUE : Long.MIN_VALUE;
+            Twin a = twin(dtype, Layout.contiguous(Shape.of(3)), new double[]{min, min, 7});
+            Twin b = twin(dtype, Layout.contiguous(Shape.of(3)), new double[]{-1, 1, -1});
+            Twin out = contiguous(dtype, 1, 3);
+            cpu.binary(BinaryOp.DIV, a.cpu(), b.cpu(), out.cpu());
+            cl.binary(BinaryOp.DIV, a.cl(), b.cl(), out.cl());
+            assertArrayEquals(new double[]{min, min, -7}, Arrays.copyOf(out.cpuValues(cpu), 3), dtype + " on the CPU reference");
+            check(out, 0, 0, dtype + " MIN_VALUE / -1");
+            for (Twin t : new Twin[]{a, b, out}) {
+                t.release();
+            }
+        }
+    }
+
+    @Test
     void whereWithBroadcastCondition() {
         Shape shape = Shape.of(4, 9);
         for (DType dtype : new DType[]{DType.F32, DType.I64}) {

@@ -105,6 +105,10 @@ INLINE OUT_T binary_apply(int op, T a, T b, GLOBAL int *err) {
                 report_error(err, ERR_INT_DIV_ZERO, (int) a, 0);
                 return 0;
             }
+            /* MIN / -1 overflows and traps (SIGFPE) on CPU devices: negate with unsigned wrap-around, as Java does */
+            if (b == -1) {
+                return (T) ((u64) 0 - (u64) a);
+            }
             return a / b;
         case BINARY_POW:
             if (b < 0) {
