@@ -22,6 +22,13 @@ final class OpenClIndexing {
             throw new ShapeMismatchException("gather: index " + index.shape() + " and out " + out.shape()
                     + " must share one shape of x's rank (x is " + x.shape() + ")");
         }
+        for (int d = 0; d < x.shape().rank(); d++) {
+            // the kernel reads x at index's coordinates off the axis: a larger index would read past x
+            if (d != a && index.shape().dim(d) > x.shape().dim(d)) {
+                throw new ShapeMismatchException("gather: index " + index.shape() + " exceeds x " + x.shape() + " at dimension "
+                        + d + "; only the gathered axis " + a + " may be larger");
+            }
+        }
         int n = out.numel();
         backend.cl().kernel(FILE, "gather", dtype, "").arg(n).arg(a).axisView(x).axisView(index).axisView(out)
                 .errorFlag().launch(n);

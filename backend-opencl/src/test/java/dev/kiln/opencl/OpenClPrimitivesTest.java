@@ -11,6 +11,7 @@ import dev.kiln.api.DType;
 import dev.kiln.api.Layout;
 import dev.kiln.api.Shape;
 import dev.kiln.api.errors.DeviceException;
+import dev.kiln.api.errors.ShapeMismatchException;
 import dev.kiln.api.errors.UnsupportedOpException;
 import dev.kiln.api.random.Philox;
 import dev.kiln.api.spi.Backend;
@@ -322,6 +323,20 @@ class OpenClPrimitivesTest {
             cpu.scatterAdd(dst.cpu(), 0, sIndex.cpu(), s.cpu());
             cl.scatterAdd(dst.cl(), 0, sIndex.cl(), s.cl());
             check(dst, 0, 0, dtype + " scatterAdd (same order of additions as the CPU)");
+        }
+    }
+
+    @Test
+    void gatherIndexLargerThanTheInputOffTheAxisIsRejectedAsOnTheCpu() {
+        // x [2, 3]; index [4, 3] along axis 1 would read rows 2 and 3, which x does not have
+        Twin x = contiguous(DType.F32, 40, 2, 3);
+        Twin index = twin(DType.I32, Layout.contiguous(Shape.of(4, 3)), new double[12]);
+        Twin out = contiguous(DType.F32, 41, 4, 3);
+        assertThrows(ShapeMismatchException.class, () -> cpu.gather(x.cpu(), 1, index.cpu(), out.cpu()));
+        ShapeMismatchException e = assertThrows(ShapeMismatchException.class, () -> cl.gather(x.cl(), 1, index.cl(), out.cl()));
+        assertTrue(e.getMessage().contains("dimension 0"), e.getMessage());
+        for (Twin t : new Twin[]{x, index, out}) {
+            t.release();
         }
     }
 
