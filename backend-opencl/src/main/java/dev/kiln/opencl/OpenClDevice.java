@@ -16,6 +16,7 @@ import static org.jocl.CL.clEnqueueNDRangeKernel;
 import static org.jocl.CL.clEnqueueReadBuffer;
 import static org.jocl.CL.clEnqueueWriteBuffer;
 import static org.jocl.CL.clFinish;
+import static org.jocl.CL.clReleaseKernel;
 import static org.jocl.CL.clReleaseMemObject;
 
 import dev.kiln.api.DType;
@@ -47,7 +48,7 @@ public final class OpenClDevice {
     private final cl_command_queue queue;
     private final OpenClProgramCache programs;
     private final cl_mem errorFlag;
-    private final Map<String, cl_kernel> kernels = new ConcurrentHashMap<>();
+    private final Map<KernelKey, Kernel> kernels = new ConcurrentHashMap<>();
     private final AtomicReference<RuntimeException> deferred = new AtomicReference<>();
     private final AtomicLong hostWaits = new AtomicLong();
 
@@ -94,11 +95,26 @@ public final class OpenClDevice {
         return sb.toString();
     }
 
-    /** A launch of kernel {@code stem_<dtype>} from {@code file}, built with {@code extraOptions}. */
+    /** What names one kernel object: the arguments of {@link #kernel}, compared without building any string. */
+    private record KernelKey(String file, String stem, DType dtype, String extraOptions) {
+    }
+
+    /** A created kernel object and its full name {@code stem_<dtype>} (for error messages). */
+    private record Kernel(cl_kernel object, String name) {
+    }
+
+    /**
+     * A launch of kernel {@code stem_<dtype>} from {@code file}, built with {@code extraOptions}.
+     * Every op calls this per launch, so a known kernel is found by its arguments alone; build
+     * options and names are put together only the first time.
+     */
     public KernelCall kernel(String file, String stem, DType dtype, String extraOptions) {
-        String options = options(dtype, extraOptions);
-        String name = stem + "_" + dtype.id();
-        return new KernelCall(this, kernelObject(programs.program(file, options), file, options, name), name);
+        KernelKey key = new KernelKey(file, stem, dtype, extraOptions);
+        Kernel k = kernels.get(key);
+        if (k == null) {
+            k = createKernel(key);
+        }
+        return new KernelCall(this, k.object(), k.name());
     }
 
     /**
@@ -109,15 +125,25 @@ public final class OpenClDevice {
         return new KernelCall(this, clCreateKernel(program, name, null), name);
     }
 
-    private cl_kernel kernelObject(cl_program program, String file, String options, String name) {
-        return kernels.computeIfAbsent(file + '\n' + options + '\n' + name, k -> {
-            try {
-                return clCreateKernel(program, name, null);
-            } catch (CLException e) {
-                throw new DeviceException("kernel " + name + " not found in " + file + " built with '" + options + "' on "
-                        + properties.name() + ": " + e.getMessage(), e);
-            }
-        });
+    /** Builds (or finds) the program outside the map's locks; a thread that loses the race releases its copy. */
+    private Kernel createKernel(KernelKey key) {
+        String options = options(key.dtype(), key.extraOptions());
+        String name = key.stem() + "_" + key.dtype().id();
+        cl_program program = programs.program(key.file(), options);
+        cl_kernel object;
+        try {
+            object = clCreateKernel(program, name, null);
+        } catch (CLException e) {
+            throw new DeviceException("kernel " + name + " not found in " + key.file() + " built with '" + options + "' on "
+                    + properties.name() + ": " + e.getMessage(), e);
+        }
+        Kernel fresh = new Kernel(object, name);
+        Kernel existing = kernels.putIfAbsent(key, fresh);
+        if (existing != null) {
+            clReleaseKernel(object);
+            return existing;
+        }
+        return fresh;
     }
 
     OpenClBuffer allocate(DType dtype, int capacity) {

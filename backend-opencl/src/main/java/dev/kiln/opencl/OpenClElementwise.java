@@ -13,6 +13,11 @@ final class OpenClElementwise {
     private static final String FILE = "elementwise.cl";
     /** The op codes the kernels switch on, defined from the enums so they can never drift apart. */
     private static final String OP_CODES = opCodes();
+    /** The four option strings, made once: each launch looks its kernel up by them. */
+    private static final String CONTIGUOUS = OP_CODES;
+    private static final String STRIDED = OP_CODES + " -DSTRIDED";
+    private static final String CONTIGUOUS_COMPARE = CONTIGUOUS + " -DCOMPARE";
+    private static final String STRIDED_COMPARE = STRIDED + " -DCOMPARE";
 
     private OpenClElementwise() {
     }
@@ -38,7 +43,8 @@ final class OpenClElementwise {
         sameDType("binary " + op.id(), dtype, b.dtype());
         sameDType("binary " + op.id() + " output", op.isComparison() ? DType.BOOL : dtype, out.dtype());
         int n = out.numel();
-        String extra = options(a, b, out) + (op.isComparison() ? " -DCOMPARE" : "");
+        boolean strided = isStrided(a, b, out);
+        String extra = op.isComparison() ? (strided ? STRIDED_COMPARE : CONTIGUOUS_COMPARE) : (strided ? STRIDED : CONTIGUOUS);
         backend.cl().kernel(FILE, "binary", dtype, extra)
                 .arg(op.ordinal()).arg(n).view(a).view(b).view(out).errorFlag().launch(n);
     }
@@ -56,12 +62,16 @@ final class OpenClElementwise {
 
     /** The op codes, plus -DSTRIDED unless every view is contiguous (then kernels index offset + i). */
     private static String options(BufferView... views) {
+        return isStrided(views) ? STRIDED : CONTIGUOUS;
+    }
+
+    private static boolean isStrided(BufferView... views) {
         for (BufferView v : views) {
             if (!v.isContiguous()) {
-                return OP_CODES + " -DSTRIDED";
+                return true;
             }
         }
-        return OP_CODES;
+        return false;
     }
 
     private static String opCodes() {
