@@ -18,6 +18,9 @@ public final class OpenClMatmul {
     /** Below this many multiply-adds per matrix, or this few rows or columns, the direct kernel wins. */
     private static final long DIRECT_MAX_WORK = 64L * 64 * 64;
     private static final int DIRECT_MAX_SIDE = 8;
+    /** Work-group of the direct kernel where the device allows 64 work-items per group. */
+    private static final int DIRECT_GROUP_N = 16;
+    private static final int DIRECT_GROUP_M = 4;
 
     private OpenClMatmul() {
     }
@@ -28,8 +31,8 @@ public final class OpenClMatmul {
             int m = out.shape().dim(r - 2);
             int n = out.shape().dim(r - 1);
             int k = a.shape().dim(r - 1);
-            launch(backend, a, b, out,
-                    useTiled(m, n, k) ? GemmTuningTable.lookup(backend.cl().properties(), a.dtype().byteSize()) : null);
+            GemmParams tiled = GemmTuningTable.lookup(backend.cl().properties(), a.dtype().byteSize());
+            launch(backend, a, b, out, tiled != null && useTiled(tiled, m, n, k) ? tiled : null);
         }
     }
 
@@ -89,7 +92,13 @@ public final class OpenClMatmul {
                 .arg(sa[r - 2]).arg(sa[r - 1]).arg(sb[r - 2]).arg(sb[r - 1]).arg(so[r - 2]).arg(so[r - 1])
                 .arg(a.buffer()).arg(b.buffer()).arg(out.buffer());
         if (tiled == null) {
-            call.launch(new long[]{n, m, batches}, null);
+            if (backend.cl().properties().maxWorkGroupSize() < (long) DIRECT_GROUP_N * DIRECT_GROUP_M) {
+                call.launch(new long[]{n, m, batches}, null);
+            } else {
+                // an explicit group: left to itself PoCL picks 1 x 1 groups for odd sizes and runs 50x slower
+                call.launch(new long[]{roundUp(n, DIRECT_GROUP_N), roundUp(m, DIRECT_GROUP_M), batches},
+                        new long[]{DIRECT_GROUP_N, DIRECT_GROUP_M, 1});
+            }
         } else {
             int rtsn = tiled.tn() / tiled.wptn();
             int rtsm = tiled.tm() / tiled.wptm();
@@ -108,8 +117,18 @@ public final class OpenClMatmul {
         return unit ? tiled.options() + " -DUNIT_STRIDES" : tiled.options();
     }
 
-    static boolean useTiled(int m, int n, int k) {
-        return m >= DIRECT_MAX_SIDE && n >= DIRECT_MAX_SIDE && (long) m * n * k > DIRECT_MAX_WORK;
+    /**
+     * Global staging handles any edge at the cost of one partial tile and beats the direct kernel
+     * from 16 x 16 x 16 up on PoCL (both are launch-bound below), so it always runs; local staging
+     * wastes most of a 64 x 64 tile on small products.
+     */
+    static boolean useTiled(GemmParams tiled, int m, int n, int k) {
+        return tiled.staging() == GemmParams.Staging.GLOBAL
+                || m >= DIRECT_MAX_SIDE && n >= DIRECT_MAX_SIDE && (long) m * n * k > DIRECT_MAX_WORK;
+    }
+
+    private static long roundUp(int x, int multiple) {
+        return (long) (x + multiple - 1) / multiple * multiple;
     }
 
     private static Shape batchOf(Shape s) {

@@ -1,0 +1,130 @@
+package dev.kiln.bench;
+
+import dev.kiln.api.Backends;
+import dev.kiln.api.DType;
+import dev.kiln.api.Shape;
+import dev.kiln.api.spi.Backend;
+import dev.kiln.api.spi.BufferView;
+import dev.kiln.api.spi.DeviceBuffer;
+import dev.kiln.api.spi.params.AttentionParams;
+import dev.kiln.api.spi.params.Conv2dParams;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+
+/**
+ * The benchmarked workloads, shared by the JMH benchmarks and {@link KilnBench}: each one owns its
+ * seeded F32 operands on one backend, runs the op and waits for the device, and knows its flop count.
+ */
+final class Workloads {
+    private Workloads() {
+    }
+
+    /** One op on prepared operands; {@link #run} returns once the device has finished. */
+    interface Workload extends AutoCloseable {
+        void run();
+
+        /** Floating-point operations of one run (multiply-add = 2). */
+        double flops();
+
+        @Override
+        void close();
+    }
+
+    static Backend backend(String spec) {
+        return Backends.select(spec);
+    }
+
+    /** {@code [n, n] x [n, n]}. */
+    static Workload sgemm(Backend backend, int n) {
+        return matmul(backend, n, n, n);
+    }
+
+    /** {@code [m, k] x [k, n]}. */
+    static Workload matmul(Backend backend, int m, int n, int k) {
+        BufferView a = random(backend, 1, m, k);
+        BufferView b = random(backend, 2, k, n);
+        BufferView out = random(backend, 3, m, n);
+        return new Workload() {
+            public void run() {
+                backend.matmul(a, b, out);
+                backend.synchronize();
+            }
+
+            public double flops() {
+                return 2.0 * m * n * k;
+            }
+
+            public void close() {
+                release(a, b, out);
+            }
+        };
+    }
+
+    /** A 3 x 3, padding 1 convolution {@code [batch, c, hw, hw] -> [batch, c, hw, hw]} with bias. */
+    static Workload conv2d(Backend backend, int batch, int c, int hw) {
+        BufferView x = random(backend, 4, batch, c, hw, hw);
+        BufferView w = random(backend, 5, c, c, 3, 3);
+        BufferView bias = random(backend, 6, c);
+        BufferView out = random(backend, 7, batch, c, hw, hw);
+        Conv2dParams p = Conv2dParams.of(1, 1);
+        return new Workload() {
+            public void run() {
+                backend.conv2d(x, w, bias, p, out);
+                backend.synchronize();
+            }
+
+            public double flops() {
+                return 2.0 * batch * c * hw * hw * c * 9;
+            }
+
+            public void close() {
+                release(x, w, bias, out);
+            }
+        };
+    }
+
+    /** Attention forward {@code [1, heads, seq, d]} without mask, not causal. */
+    static Workload attention(Backend backend, int heads, int seq, int d) {
+        BufferView q = random(backend, 8, 1, heads, seq, d);
+        BufferView k = random(backend, 9, 1, heads, seq, d);
+        BufferView v = random(backend, 10, 1, heads, seq, d);
+        BufferView out = random(backend, 11, 1, heads, seq, d);
+        BufferView lse = random(backend, 12, 1, heads, seq);
+        AttentionParams p = AttentionParams.of(d, false);
+        return new Workload() {
+            public void run() {
+                backend.attention(q, k, v, null, p, out, lse);
+                backend.synchronize();
+            }
+
+            public double flops() {
+                return 4.0 * heads * seq * (double) seq * d;
+            }
+
+            public void close() {
+                release(q, k, v, out, lse);
+            }
+        };
+    }
+
+    /** A contiguous F32 tensor of {@code dims} with seeded values in [-1, 1). */
+    static BufferView random(Backend backend, long seed, int... dims) {
+        Shape shape = Shape.of(dims);
+        int n = shape.numel();
+        Random r = new Random(seed);
+        ByteBuffer host = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < n; i++) {
+            host.putFloat(r.nextFloat() * 2 - 1);
+        }
+        DeviceBuffer buffer = backend.allocate(DType.F32, n);
+        backend.upload(host.flip(), buffer, 0);
+        return BufferView.contiguous(buffer, shape);
+    }
+
+    private static void release(BufferView... views) {
+        for (BufferView v : views) {
+            v.buffer().release();
+        }
+    }
+}
