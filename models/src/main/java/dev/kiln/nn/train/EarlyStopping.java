@@ -40,7 +40,7 @@ public final class EarlyStopping implements Callback {
             if (restoreBest) {
                 snapshot(context);
             }
-        } else if (++wait > patience) {
+        } else if (++wait >= patience) {
             context.requestStop();
         }
     }
