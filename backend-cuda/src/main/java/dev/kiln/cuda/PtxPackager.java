@@ -67,6 +67,7 @@ public final class PtxPackager {
             throw e.getCause() instanceof UncheckedIOException u ? u.getCause() : new IOException(e.getCause());
         } finally {
             pool.shutdownNow();
+            deleteTree(work);
         }
         System.out.printf("[kiln] CUDA: packaged %d PTX modules (%s, ISA %s, each assembled by ptxas for %s) in %s in %.1f s%n",
                 variants.size(), PackagedPtx.ARCH, PackagedPtx.ISA, MACHINES, out, (System.nanoTime() - start) / 1e9);
@@ -84,6 +85,14 @@ public final class PtxPackager {
             return file + "\t" + v.unit() + "\t" + v.options();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
