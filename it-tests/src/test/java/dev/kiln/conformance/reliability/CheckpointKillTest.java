@@ -14,7 +14,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,28 +40,35 @@ class CheckpointKillTest {
         long lastSaved = 0;
         for (int kill = 0; kill < KILLS; kill++) {
             Process child = ChildJvm.start(CheckpointSaver.class, List.of("-Xmx256m"), file.toString());
-            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-            String first = out.readLine();
-            while (first != null && !first.startsWith("SAVED ")) {
-                first = out.readLine(); // JVM warnings come first
-            }
-            assertTrue(first != null, "the child exited before saving once");
+            AtomicLong reported = new AtomicLong();
+            CountDownLatch savedOnce = new CountDownLatch(1);
+            Thread reader = Thread.ofPlatform().daemon().start(() -> follow(child, reported, savedOnce));
+            assertTrue(savedOnce.await(120, TimeUnit.SECONDS), "the child did not save once within 120 s");
             Thread.sleep(random.nextInt(400));
             child.destroyForcibly();
             assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the killed child did not exit");
-            long reported = 0;
-            for (String line = first; line != null; line = out.readLine()) {
-                if (line.startsWith("SAVED ")) {
-                    reported = Long.parseLong(line.substring(6));
-                }
-            }
+            reader.join(10_000);
             long generation = checkWhole(file);
-            assertTrue(generation >= reported, "the file holds generation " + generation + " but the child had reported "
-                    + reported + " saved");
+            assertTrue(generation >= reported.get(), "the file holds generation " + generation + " but the child had reported "
+                    + reported.get() + " saved");
             lastSaved = Math.max(lastSaved, generation);
             ReliabilityLedger.KILLS_SURVIVED.incrementAndGet();
         }
         assertTrue(lastSaved >= 1);
+    }
+
+    /** Records the last generation the child reported saved; the stream closes when the child is killed. */
+    private static void follow(Process child, AtomicLong reported, CountDownLatch savedOnce) {
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.startsWith("SAVED ")) {
+                    reported.set(Long.parseLong(line.substring(6)));
+                    savedOnce.countDown();
+                }
+            }
+        } catch (IOException e) {
+            // The kill closed the pipe; what was read so far is what the child reported.
+        }
     }
 
     /** Loads the checkpoint and checks it is one generation throughout; returns that generation. */
