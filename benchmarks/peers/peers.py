@@ -1,0 +1,92 @@
+"""The peers' side of the side-by-side run: the Kiln workloads with numpy (OpenBLAS) and PyTorch.
+
+Prints one line per workload, `PEER WORKLOAD median M min A max B UNIT`, the format of KilnBench.
+Usage: python3 peers.py numpy|torch REPS WARMUP WORKLOAD... (WORKLOAD as KilnBench names them,
+with the backend part naming the peer's device: sgemm:cpu:N, mlp:cpu, conv2d:cpu, attention:cpu).
+"""
+import resource
+import sys
+import time
+
+import numpy as np
+
+
+def timed(fn, reps, warmup):
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t0)
+    return sorted(out)
+
+
+def line(peer, spec, values, unit, extra=""):
+    v = sorted(values)
+    print(f"{peer} {spec} median {v[len(v) // 2]:.2f} min {v[0]:.2f} max {v[-1]:.2f} {unit}{extra}", flush=True)
+
+
+def rate(flops, seconds):
+    return [flops / s * 1e-9 for s in seconds]
+
+
+def numpy_workload(spec, reps, warmup):
+    kind, _, *size = spec.split(":")
+    rng = np.random.default_rng(1)
+    if kind == "sgemm":
+        n = int(size[0])
+        a = rng.random((n, n), dtype=np.float32)
+        b = rng.random((n, n), dtype=np.float32)
+        line("numpy", spec, rate(2.0 * n ** 3, timed(lambda: a @ b, reps, warmup)), "GFLOP/s")
+    elif kind == "mlp":
+        a = rng.random((64, 784), dtype=np.float32)
+        b = rng.random((784, 128), dtype=np.float32)
+        line("numpy", spec, rate(2.0 * 64 * 784 * 128, timed(lambda: a @ b, reps, warmup)), "GFLOP/s")
+    else:
+        print(f"numpy {spec} skipped (no such op in numpy)", flush=True)
+
+
+def torch_workload(spec, reps, warmup):
+    import torch
+    import torch.nn.functional as F
+    torch.manual_seed(1)
+    kind, _, *size = spec.split(":")
+    with torch.no_grad():
+        if kind == "sgemm":
+            n = int(size[0])
+            a, b = torch.rand(n, n), torch.rand(n, n)
+            line("torch", spec, rate(2.0 * n ** 3, timed(lambda: a @ b, reps, warmup)), "GFLOP/s")
+        elif kind == "mlp":
+            a, b = torch.rand(64, 784), torch.rand(784, 128)
+            line("torch", spec, rate(2.0 * 64 * 784 * 128, timed(lambda: a @ b, reps, warmup)), "GFLOP/s")
+        elif kind == "conv2d":
+            x, w, bias = torch.rand(32, 64, 32, 32), torch.rand(64, 64, 3, 3), torch.rand(64)
+            ms = [s * 1e3 for s in timed(lambda: F.conv2d(x, w, bias, padding=1), reps, warmup)]
+            line("torch", spec, ms, "ms")
+        elif kind == "attention":
+            q, k, v = (torch.rand(1, 8, 4096, 64) for _ in range(3))
+
+            def attention():
+                # PyTorch 1.13 has no fused SDPA: the scores are materialised, as users write it
+                s = torch.softmax(q @ k.transpose(-1, -2) / 8.0, dim=-1)
+                return s @ v
+
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            attention()
+            grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024.0
+            ms = [s * 1e3 for s in timed(attention, reps, warmup)]
+            line("torch", spec, ms, "ms", f" peak-RSS-growth-MiB {grown:.1f}")
+
+
+def main():
+    peer, reps, warmup, specs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+    if peer == "torch":
+        import torch
+        torch.set_num_threads(2)
+    for spec in specs:
+        (numpy_workload if peer == "numpy" else torch_workload)(spec, reps, warmup)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Side-by-side run: Kiln (KilnBench) and its peers (numpy/OpenBLAS, PyTorch, CLBlast where installed)
+# on the same workloads, one after the other per workload, then the ratios Kiln / peer.
+# Usage: benchmarks/peers/run.sh [REPS] [WARMUP]   (defaults 7 and 2); writes benchmarks/peers/last-run.txt
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+REPS=${1:-7}
+WARMUP=${2:-2}
+TARGET=${KILN_BENCH_TARGET:-target-bench}
+OUT=benchmarks/peers/last-run.txt
+: "${JAVA_HOME:=/usr/lib/jvm/temurin-25-jdk-amd64}"
+export JAVA_HOME
+
+./mvnw -q -o -Dkiln.target="$TARGET" test-compile -pl benchmarks -am >/dev/null 2>&1 \
+  || ./mvnw -q -Dkiln.target="$TARGET" test-compile -pl benchmarks -am
+CP="benchmarks/$TARGET/classes:$(cat "benchmarks/$TARGET/classpath.txt")"
+kiln() { "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+  -cp "$CP" dev.kiln.bench.KilnBench --reps "$REPS" --warmup "$WARMUP" "$@" 2>/dev/null; }
+# OpenBLAS core-type overrides (set on some machines for old builds) slow a current numpy: unset here only
+numpy() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 \
+  python3 benchmarks/peers/peers.py numpy "$REPS" "$WARMUP" "$@"; }
+torch() { if python3 -c 'import torch' 2>/dev/null; then
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 benchmarks/peers/peers.py torch "$REPS" "$WARMUP" "$@"
+  else echo "torch not installed: skipped"; fi; }
+CLBLAST=""
+if [ -f /usr/include/clblast_c.h ] && command -v cc >/dev/null; then
+  CLBLAST=$(mktemp -d)/clblast_sgemm
+  cc -O2 benchmarks/peers/clblast_sgemm.c -o "$CLBLAST" -lclblast -lOpenCL
+fi
+clblast() { if [ -n "$CLBLAST" ]; then "$CLBLAST" "$REPS" "$@" | sed 's/^clblast sgemm n=\([0-9]*\)/clblast sgemm:opencl:\1/'
+  else echo "CLBlast not installed (apt-get install libclblast-dev): skipped"; fi; }
+
+{
+  echo "# $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, reps $REPS after $WARMUP warm-up"
+  echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  for n in 512 1024 2048; do
+    kiln "sgemm:cpu:$n"; numpy "sgemm:cpu:$n"; torch "sgemm:cpu:$n"
+  done
+  for n in 1024 2048; do
+    kiln "sgemm:opencl:$n"; clblast "$n"
+  done
+  kiln mlp:cpu mlp:opencl; numpy mlp:cpu; torch mlp:cpu
+  kiln conv2d:cpu; torch conv2d:cpu
+  kiln attention:cpu; torch attention:cpu
+  echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$OUT"
+echo
+python3 benchmarks/peers/ratios.py "$OUT"
