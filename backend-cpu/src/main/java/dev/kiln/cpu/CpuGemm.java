@@ -46,6 +46,10 @@ final class CpuGemm {
         boolean parallel = 2L * m * n * k >= PARALLEL_FLOPS && CpuThreads.parallelism() > 1;
         int tasksWanted = parallel ? 2 * CpuThreads.parallelism() : 1;
         int mBlocks = Math.max(ceilDiv(m, MC_MAX), Math.min(tasksWanted, ceilDiv(m, MR)));
+        if (parallel) {
+            // a whole number of row blocks per thread: 11 blocks on 2 threads leave one idle for a block's time
+            mBlocks = Math.min(roundUp(mBlocks, CpuThreads.parallelism()), ceilDiv(m, MR));
+        }
         int mc = roundUp(ceilDiv(m, mBlocks), MR);
         int mTiles = ceilDiv(m, mc);
         for (int jc = 0; jc < n; jc += NC) {
