@@ -1,5 +1,6 @@
 package dev.kiln.api;
 
+import dev.kiln.api.errors.KilnException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -9,7 +10,13 @@ final class HostData {
     }
 
     static ByteBuffer allocate(DType dtype, int n) {
-        return ByteBuffer.allocate(n * dtype.byteSize()).order(ByteOrder.LITTLE_ENDIAN);
+        long bytes = (long) n * dtype.byteSize();
+        // an int product would wrap (2^29 + 1 doubles became 8 bytes) and transfer a fraction of the data
+        if (bytes > Integer.MAX_VALUE) {
+            throw new KilnException("host transfer of " + n + " " + dtype + " elements needs " + bytes
+                    + " bytes, more than the 2^31-1 one Java buffer holds; transfer the tensor in slices (narrow) of fewer elements");
+        }
+        return ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     static ByteBuffer of(float[] a) {
