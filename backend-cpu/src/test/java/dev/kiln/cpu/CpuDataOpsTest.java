@@ -46,6 +46,18 @@ class CpuDataOpsTest {
     }
 
     @Test
+    void arangeRefusesAZeroStepAndRangesBeyondTheIntLimit() {
+        dev.kiln.api.Tensors on = dev.kiln.api.Tensors.on(new CpuBackendProvider().open(0));
+        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class, () -> on.arange(DType.F32, 0, 1, 0));
+        assertTrue(zero.getMessage().contains("step must not be 0"), zero.getMessage());
+        IllegalArgumentException huge = assertThrows(IllegalArgumentException.class, () -> on.arange(DType.F64, 0, 1e10, 1));
+        assertTrue(huge.getMessage().contains("10000000000 elements"), huge.getMessage());
+        try (dev.kiln.api.Tensor t = on.arange(DType.F32, 1, 0, 1)) {
+            assertEquals(0, t.numel(), "a range against the step is empty");
+        }
+    }
+
+    @Test
     void castTruncatesTowardZero() {
         BufferView src = StridedViews.zeros(DType.F32, 4);
         System.arraycopy(new float[] {-2.7f, -0.5f, 0.9f, 3.99f}, 0, CpuBuffer.f32(src), 2, 4);

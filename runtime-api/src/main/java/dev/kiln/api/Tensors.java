@@ -58,7 +58,17 @@ public final class Tensors {
 
     /** {@code start, start+step, ...} below {@code end}, as PyTorch's {@code arange}. */
     public Tensor arange(DType dtype, double start, double end, double step) {
-        int n = (int) Math.max(0, Math.ceil((end - start) / step));
+        String call = "arange(" + start + ", " + end + ", " + step + ")";
+        if (step == 0 || !Double.isFinite(step) || !Double.isFinite(start) || !Double.isFinite(end)) {
+            throw new IllegalArgumentException(call + ": start, end and step must be finite and step must not be 0");
+        }
+        // the int cast saturates: a step of 0 or a huge range would silently allocate 2^31-1 elements
+        double count = Math.max(0, Math.ceil((end - start) / step));
+        if (count > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(call + " has " + (long) count + " elements; Kiln tensors hold at most 2^31-1:"
+                    + " use a larger step or a shorter range");
+        }
+        int n = (int) count;
         Tensor t = empty(dtype, n);
         backend.arange(t.view(), start, step);
         return t;
