@@ -20,13 +20,23 @@ public final class Autograd {
     private Autograd() {
     }
 
-    /** Disables recording on this thread until closed: {@code try (var g = Autograd.noGrad()) { ... }}. */
+    /**
+     * Disables recording on this thread until closed: {@code try (var g = Autograd.noGrad()) { ... }}.
+     * Closing twice counts once: a second decrement would leave recording off on this thread for good.
+     */
     public static NoGrad noGrad() {
-        NO_GRAD_DEPTH.get()[0]++;
-        return () -> NO_GRAD_DEPTH.get()[0]--;
+        int[] depth = NO_GRAD_DEPTH.get();
+        depth[0]++;
+        boolean[] open = {true};
+        return () -> {
+            if (open[0]) {
+                open[0] = false;
+                depth[0]--;
+            }
+        };
     }
 
-    /** Re-enables gradient recording when closed. */
+    /** Re-enables gradient recording when closed (the first time). */
     public interface NoGrad extends AutoCloseable {
         @Override
         void close();
