@@ -61,7 +61,8 @@ public final class KernelCall {
             case I32 -> arg((int) v);
             case I64 -> arg((long) v);
             case U8, BOOL -> {
-                byte b = dtype == DType.BOOL ? (byte) (v != 0 ? 1 : 0) : (byte) (int) v;
+                // U8 keeps the low eight bits of the 64-bit value, as CPU casts and copy.cl do (an int would saturate first)
+                byte b = dtype == DType.BOOL ? (byte) (v != 0 ? 1 : 0) : (byte) (long) v;
                 args.add(new Arg(Sizeof.cl_uchar, Pointer.to(new byte[]{b})));
                 yield this;
             }

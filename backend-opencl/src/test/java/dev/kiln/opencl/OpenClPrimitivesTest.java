@@ -292,6 +292,17 @@ class OpenClPrimitivesTest {
     }
 
     @Test
+    void fillU8BeyondTheIntRangeKeepsTheLowBitsAsTheCpuDoes() {
+        for (double value : new double[]{3e9, -3e9, 300, -1}) {
+            Twin dst = contiguous(DType.U8, 42, 5);
+            cpu.fill(dst.cpu(), value);
+            cl.fill(dst.cl(), value);
+            check(dst, 0, 0, "U8 fill " + value);
+            dst.release();
+        }
+    }
+
+    @Test
     void gatherIndexSelectAndScatterAdd() {
         Twin x = transposed(DType.F32, 32, 6, 5);
         double[] idx = new double[6 * 3];
