@@ -18,6 +18,7 @@ import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.DeviceBuffer;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A handle on device data: a {@link Layout} over a reference-counted {@link DeviceBuffer} of one
@@ -36,7 +37,7 @@ public final class Tensor implements AutoCloseable {
     private boolean requiresGrad;
     private GradNode gradNode;
     private Tensor grad;
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /**
      * Wraps {@code buffer}, taking over one reference to it (the caller's). For backends and ops;
@@ -112,11 +113,11 @@ public final class Tensor implements AutoCloseable {
     }
 
     public boolean isClosed() {
-        return closed;
+        return closed.get();
     }
 
     private void checkOpen() {
-        if (closed) {
+        if (closed.get()) {
             throw new KilnException("tensor " + shape() + " " + dtype() + " on " + device()
                     + " was used after it was closed (its Scope ended); keep it with scope.keep(tensor) to use it later");
         }
@@ -127,10 +128,9 @@ public final class Tensor implements AutoCloseable {
     /** Releases this handle's reference to the buffer (and its gradient's). Idempotent. */
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         leakCheck.closed();
         buffer.release();
         if (grad != null) {
@@ -747,7 +747,7 @@ public final class Tensor implements AutoCloseable {
 
     @Override
     public String toString() {
-        if (closed) {
+        if (closed.get()) {
             return "Tensor" + shape() + " " + dtype() + " on " + device() + " (closed)";
         }
         double[] v = numel() <= 16 ? toDoubleArray() : null;

@@ -153,9 +153,14 @@ public final class Tensors {
             throw new IllegalArgumentException("tensor of shape " + s + " needs " + s.numel() + " values, got " + length);
         }
         Tensor t = empty(dtype, shape);
-        if (length > 0) {
-            backend.upload(bytes, t.buffer(), 0);
+        try {
+            if (length > 0) {
+                backend.upload(bytes, t.buffer(), 0);
+            }
+            return t;
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
         }
-        return t;
     }
 }
