@@ -10,17 +10,23 @@ TARGET=${KILN_BENCH_TARGET:-target-bench}
 OUT=benchmarks/peers/last-run.txt
 : "${JAVA_HOME:=/usr/lib/jvm/temurin-25-jdk-amd64}"
 export JAVA_HOME
+# Debian's python (numpy with OpenBLAS, python3-torch), not whatever python3 comes first on the PATH
+PY=${KILN_PEERS_PYTHON:-/usr/bin/python3}
 
 ./mvnw -q -o -Dkiln.target="$TARGET" test-compile -pl benchmarks -am >/dev/null 2>&1 \
   || ./mvnw -q -Dkiln.target="$TARGET" test-compile -pl benchmarks -am
 CP="benchmarks/$TARGET/classes:$(cat "benchmarks/$TARGET/classpath.txt")"
 kiln() { "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   -cp "$CP" dev.kiln.bench.KilnBench --reps "$REPS" --warmup "$WARMUP" "$@" 2>/dev/null; }
-# OpenBLAS core-type overrides (set on some machines for old builds) slow a current numpy: unset here only
-numpy() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 \
-  python3 benchmarks/peers/peers.py numpy "$REPS" "$WARMUP" "$@"; }
-torch() { if python3 -c 'import torch' 2>/dev/null; then
-  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 benchmarks/peers/peers.py torch "$REPS" "$WARMUP" "$@"
+# Debian's numpy uses whichever libblas.so.3 is selected (reference BLAS unless changed); with
+# libopenblas0-pthread installed, point this command alone at OpenBLAS. OpenBLAS core-type overrides
+# (set on some machines for old builds) slow a current build: unset here only.
+OPENBLAS_DIR=/usr/lib/x86_64-linux-gnu/openblas-pthread
+BLAS_PATH=$([ -d "$OPENBLAS_DIR" ] && echo "$OPENBLAS_DIR" || echo "")
+numpy() { env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=2 LD_LIBRARY_PATH="$BLAS_PATH" \
+  "$PY" benchmarks/peers/peers.py numpy "$REPS" "$WARMUP" "$@"; }
+torch() { if "$PY" -c 'import torch' 2>/dev/null; then
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE LD_LIBRARY_PATH="$BLAS_PATH" "$PY" benchmarks/peers/peers.py torch "$REPS" "$WARMUP" "$@"
   else echo "torch not installed: skipped"; fi; }
 CLBLAST=""
 if [ -f /usr/include/clblast_c.h ] && command -v cc >/dev/null; then
@@ -32,6 +38,7 @@ clblast() { if [ -n "$CLBLAST" ]; then "$CLBLAST" "$REPS" "$@" | sed 's/^clblast
 
 {
   echo "# $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, reps $REPS after $WARMUP warm-up"
+  echo "# numpy BLAS: ${BLAS_PATH:-the system libblas.so.3 (apt-get install libopenblas0-pthread for OpenBLAS)}"
   echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
   for n in 512 1024 2048; do
     kiln "sgemm:cpu:$n"; numpy "sgemm:cpu:$n"; torch "sgemm:cpu:$n"
@@ -45,4 +52,4 @@ clblast() { if [ -n "$CLBLAST" ]; then "$CLBLAST" "$REPS" "$@" | sed 's/^clblast
   echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT"
 echo
-python3 benchmarks/peers/ratios.py "$OUT"
+"$PY" benchmarks/peers/ratios.py "$OUT"

@@ -20,6 +20,7 @@ import java.util.Locale;
  * operands (allocator peak, and Java heap allocated by all threads).
  */
 public final class KilnBench {
+    private static final long WARMUP_NANOS = 1_500_000_000L;
     private KilnBench() {
     }
 
@@ -59,7 +60,9 @@ public final class KilnBench {
             default -> throw new IllegalArgumentException("workload '" + spec + "': kind must be sgemm, mlp, conv2d or attention");
         }) {
             String memory = f[0].equals("attention") ? extraMemory(backend, w) : "";
-            for (int i = 0; i < warmup; i++) {
+            // at least WARMUP calls and a second and a half, so the JIT has compiled the kernels
+            long warmEnd = System.nanoTime() + WARMUP_NANOS;
+            for (int i = 0; i < warmup || System.nanoTime() < warmEnd; i++) {
                 w.run();
             }
             double[] v = new double[reps];
