@@ -22,9 +22,6 @@ public final class TestBackends {
                 .map(s -> s.trim().toLowerCase(Locale.ROOT)).filter(s -> !s.isEmpty()).toList();
         List<String> out = new ArrayList<>();
         for (BackendProvider p : Backends.providers()) {
-            if (p.name().equals("cuda") && !required.contains("cuda")) {
-                continue;
-            }
             Availability a = p.probe();
             if (p.name().equals("cpu") || required.contains(p.name()) || a.available() && !p.devices().isEmpty()) {
                 out.add(p.name());
