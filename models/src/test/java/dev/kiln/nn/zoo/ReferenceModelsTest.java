@@ -42,8 +42,8 @@ class ReferenceModelsTest {
              Sequential m = ReferenceModels.create("Fashion-CNN", 10, new Generator(1))) {
             assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var",
                     "4.weight", "4.bias", "5.weight", "5.bias", "5.running_mean", "5.running_var",
-                    "10.weight", "10.bias", "13.weight", "13.bias"), new ArrayList<>(m.stateDict().keySet()));
-            assertArrayEquals(new int[] {128, 1568}, m.namedParameters().get("10.weight").tensor().shape().toArray());
+                    "9.weight", "9.bias", "12.weight", "12.bias"), new ArrayList<>(m.stateDict().keySet()));
+            assertArrayEquals(new int[] {128, 1568}, m.namedParameters().get("9.weight").tensor().shape().toArray());
             // (16*9 + 16) + 2*16 + (32*16*9 + 32) + 2*32 + (1568*128 + 128) + (128*10 + 10)
             assertEquals(207_018, m.parameterCount());
             assertOutputIsLogits(m);
