@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
@@ -17,15 +18,24 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Build step (process-classes): compiles every {@link CudaVariants variant} with nvcc to PTX for
- * {@link PackagedPtx#ARCH}, lowers its ISA to {@link PackagedPtx#ISA}, has ptxas assemble it for
- * {@link #MACHINES} (which proves the lowered ISA holds every instruction used) and writes it
- * with the index into the given folder. Unchanged inputs are not rebuilt. Without nvcc on the PATH it prints why and packages nothing, so
- * the build passes and the backend needs NVRTC at run time.
+ * Build step (process-classes) and the one place the CUDA units are compiled at build time:
+ * compiles every {@link CudaVariants variant} with nvcc to PTX for {@link PackagedPtx#ARCH},
+ * lowers its ISA to {@link PackagedPtx#ISA}, has ptxas assemble it for {@link #MACHINES} (which
+ * proves the lowered ISA holds every instruction used) and writes it with the index into the given
+ * folder. The tools run in parallel, one per core, and their counts and times are printed. A
+ * failing nvcc or ptxas fails the build. {@link #CHECKS} records what each packaged module passed
+ * and {@link #STAMP}, written last, the inputs it was built from: unchanged inputs run no tool.
+ * Without nvcc or ptxas on the PATH it prints why and packages nothing, so the build passes and
+ * the backend needs NVRTC at run time.
  */
 public final class PtxPackager {
     /** The real architectures every packaged module must assemble for: Turing (the oldest nvcc 13 targets) and Hopper. */
     public static final List<String> MACHINES = List.of("sm_75", "sm_90");
+    /** One line per packaged module: file, SHA-256 of its PTX, the machines ptxas assembled it for (comma-separated). */
+    public static final String CHECKS = "checks.txt";
+    /** The SHA-256 of every input ({@link #inputsHash}); written after everything else. */
+    public static final String STAMP = "inputs.sha256";
+
     private PtxPackager() {
     }
 
@@ -43,25 +53,35 @@ public final class PtxPackager {
         }
         List<KernelVariant> variants = CudaVariants.all();
         String inputs = inputsHash(variants);
-        Path stamp = out.resolve("inputs.sha256");
-        if (Files.isRegularFile(out.resolve("index.txt")) && Files.isRegularFile(stamp) && Files.readString(stamp).equals(inputs)) {
-            System.out.println("[kiln] CUDA: the " + variants.size() + " packaged PTX modules in " + out + " are up to date");
+        Path stamp = out.resolve(STAMP);
+        if (Files.isRegularFile(out.resolve("index.txt")) && Files.isRegularFile(out.resolve(CHECKS)) && Files.isRegularFile(stamp)
+                && Files.readString(stamp).equals(inputs)) {
+            System.out.println("[kiln] CUDA: the " + variants.size() + " packaged PTX modules in " + out
+                    + " are up to date (inputs unchanged), so nvcc and ptxas did not run");
             return;
         }
+        deleteTree(out); // modules of variants that no longer exist must not stay in the jar
         Files.createDirectories(out);
         Path work = Files.createTempDirectory("kiln-ptx");
+        int workers = Runtime.getRuntime().availableProcessors();
+        ToolRuns runs = new ToolRuns();
         long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
-            List<Future<String>> lines = new ArrayList<>();
+            List<Future<String>> checked = new ArrayList<>();
             for (KernelVariant v : variants) {
-                lines.add(pool.submit(() -> compile(nvcc.get(), ptxas.get(), v, out, work)));
+                checked.add(pool.submit(() -> compile(nvcc.get(), ptxas.get(), v, out, work, runs)));
             }
             StringBuilder index = new StringBuilder();
-            for (Future<String> line : lines) {
-                index.append(line.get()).append('\n');
+            StringBuilder checks = new StringBuilder();
+            for (int i = 0; i < variants.size(); i++) {
+                String file = checked.get(i).get();
+                index.append(file).append('\t').append(variants.get(i).unit()).append('\t').append(variants.get(i).options()).append('\n');
+                checks.append(file).append('\t').append(sha256(Files.readString(out.resolve(file)))).append('\t')
+                        .append(String.join(",", MACHINES)).append('\n');
             }
             Files.writeString(out.resolve("index.txt"), index);
+            Files.writeString(out.resolve(CHECKS), checks);
             Files.writeString(stamp, inputs);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof UncheckedIOException u ? u.getCause() : new IOException(e.getCause());
@@ -69,39 +89,45 @@ public final class PtxPackager {
             pool.shutdownNow();
             deleteTree(work);
         }
-        System.out.printf("[kiln] CUDA: packaged %d PTX modules (%s, ISA %s, each assembled by ptxas for %s) in %s in %.1f s%n",
-                variants.size(), PackagedPtx.ARCH, PackagedPtx.ISA, MACHINES, out, (System.nanoTime() - start) / 1e9);
+        System.out.printf("[kiln] CUDA: packaged %d PTX modules of %d units (%s, ISA %s, each assembled by ptxas for %s) in %s%n",
+                variants.size(), variants.stream().map(KernelVariant::unit).distinct().count(), PackagedPtx.ARCH, PackagedPtx.ISA,
+                MACHINES, out);
+        System.out.printf("[kiln] CUDA: %s (summed), on %d parallel workers in %.1f s%n", runs.summary(), workers,
+                (System.nanoTime() - start) / 1e9);
     }
 
-    private static String compile(Path nvcc, Path ptxas, KernelVariant v, Path out, Path work) {
+    /** nvcc, then ptxas for every machine; returns the packaged file's name. */
+    private static String compile(Path nvcc, Path ptxas, KernelVariant v, Path out, Path work, ToolRuns runs) {
         try {
-            String ptx = PackagedPtx.withIsa(CudaToolchain.nvccPtx(nvcc, v, PackagedPtx.ARCH, work), PackagedPtx.ISA);
-            String file = v.unit() + "-" + fileKey(v.options()) + ".ptx";
-            Path checked = Files.writeString(work.resolve(file), ptx);
+            String ptx = runs.time("nvcc", () -> PackagedPtx.withIsa(CudaToolchain.nvccPtx(nvcc, v, PackagedPtx.ARCH, work), PackagedPtx.ISA));
+            String file = v.unit() + "-" + sha256(v.options()).substring(0, 12) + ".ptx";
+            Path lowered = Files.writeString(work.resolve(file), ptx);
             for (String sm : MACHINES) {
-                CudaToolchain.ptxas(ptxas, checked, sm);
+                runs.time("ptxas", () -> {
+                    CudaToolchain.ptxas(ptxas, lowered, sm);
+                    return null;
+                });
             }
             Files.writeString(out.resolve(file), ptx);
-            return file + "\t" + v.unit() + "\t" + v.options();
+            return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
         }
     }
 
-    private static String fileKey(String options) {
-        return sha256(options).substring(0, 12);
-    }
-
-    /** What the PTX depends on: every variant, every flattened unit, the target and ISA; unchanged means no rebuild. */
-    private static String inputsHash(List<KernelVariant> variants) {
+    /** What the PTX depends on: every variant, every flattened unit, the target, ISA and machines; unchanged means no rebuild. */
+    static String inputsHash(List<KernelVariant> variants) {
         StringBuilder all = new StringBuilder(PackagedPtx.ARCH + "\n" + PackagedPtx.ISA + "\n" + MACHINES + "\n");
         for (KernelVariant v : variants) {
             all.append(v).append('\n');
@@ -111,7 +137,7 @@ public final class PtxPackager {
         return sha256(all.toString());
     }
 
-    private static String sha256(String text) {
+    static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
