@@ -4,7 +4,6 @@ import dev.kiln.api.memory.MemoryStats;
 import dev.kiln.api.spi.Backend;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -14,13 +13,17 @@ import java.util.Locale;
  * <pre>
  * java ... dev.kiln.bench.KilnBench [--reps R] [--warmup W] WORKLOAD...
  *   WORKLOAD: sgemm:BACKEND:N | mlp:BACKEND (64 x 784 x 128) | conv2d:BACKEND | attention:BACKEND
+ *           | train-mlp:BACKEND | train-lenet:BACKEND | train-transformer:BACKEND
  * </pre>
- * Lines read {@code kiln WORKLOAD median M min A max B UNIT}, in GFLOP/s for products and
- * milliseconds for conv2d and attention; attention also prints the bytes it needed beyond its
- * operands (allocator peak, and Java heap allocated by all threads).
+ * Lines read {@code kiln WORKLOAD median M min A max B UNIT}, in GFLOP/s for products,
+ * milliseconds for conv2d and attention, samples/s for the MLP and LeNet training steps and
+ * steps/s for the Transformer's; attention also prints the bytes it needed beyond its operands
+ * (allocator peak, and Java heap allocated by all threads).
  */
 public final class KilnBench {
     private static final long WARMUP_NANOS = 1_500_000_000L;
+    private static final String KINDS = "sgemm:BACKEND:N | mlp:BACKEND | conv2d:BACKEND | attention:BACKEND"
+            + " | train-mlp:BACKEND | train-lenet:BACKEND | train-transformer:BACKEND";
     private KilnBench() {
     }
 
@@ -36,7 +39,7 @@ public final class KilnBench {
             }
         }
         if (workloads.isEmpty() || reps < 1) {
-            throw new IllegalArgumentException("usage: KilnBench [--reps R>=1] [--warmup W] sgemm:BACKEND:N | mlp:BACKEND | conv2d:BACKEND | attention:BACKEND ...");
+            throw new IllegalArgumentException("usage: KilnBench [--reps R>=1] [--warmup W] WORKLOAD..., WORKLOAD one of " + KINDS);
         }
         for (String w : workloads) {
             System.out.println(run(w, reps, warmup));
@@ -51,31 +54,30 @@ public final class KilnBench {
             throw new IllegalArgumentException("workload '" + spec + "': expected KIND:BACKEND[:N]");
         }
         Backend backend = Workloads.backend(f[1]);
-        boolean rate = f[0].equals("sgemm") || f[0].equals("mlp");
         try (Workloads.Workload w = switch (f[0]) {
             case "sgemm" -> Workloads.sgemm(backend, Integer.parseInt(f[2]));
             case "mlp" -> Workloads.matmul(backend, 64, 128, 784);
             case "conv2d" -> Workloads.conv2d(backend, 32, 64, 32);
             case "attention" -> Workloads.attention(backend, 8, 4096, 64);
-            default -> throw new IllegalArgumentException("workload '" + spec + "': kind must be sgemm, mlp, conv2d or attention");
+            case "train-mlp" -> MlpTrainingStep.create(backend);
+            case "train-lenet" -> LeNetTrainingStep.create(backend);
+            case "train-transformer" -> TransformerTrainingStep.create(backend);
+            default -> throw new IllegalArgumentException("workload '" + spec + "': kind must be " + KINDS);
         }) {
             String memory = f[0].equals("attention") ? extraMemory(backend, w) : "";
-            // at least WARMUP calls and a second and a half, so the JIT has compiled the kernels
-            long warmEnd = System.nanoTime() + WARMUP_NANOS;
-            for (int i = 0; i < warmup || System.nanoTime() < warmEnd; i++) {
-                w.run();
-            }
-            double[] v = new double[reps];
-            for (int i = 0; i < reps; i++) {
-                long t0 = System.nanoTime();
-                w.run();
-                double seconds = (System.nanoTime() - t0) * 1e-9;
-                v[i] = rate ? w.flops() / seconds * 1e-9 : seconds * 1e3;
-            }
-            Arrays.sort(v);
-            return String.format(Locale.ROOT, "kiln %s median %.2f min %.2f max %.2f %s%s",
-                    spec, v[reps / 2], v[0], v[reps - 1], rate ? "GFLOP/s" : "ms", memory);
+            boolean timed = f[0].equals("conv2d") || f[0].equals("attention");
+            Measurement m = Measurement.of(w, reps, warmup, WARMUP_NANOS);
+            return timed
+                    // ops without a rate in the table are reported as times: the peers print milliseconds
+                    ? String.format(Locale.ROOT, "kiln %s median %.2f min %.2f max %.2f ms%s",
+                            spec, millis(w, m.median()), millis(w, m.max()), millis(w, m.min()), memory)
+                    : String.format(Locale.ROOT, "kiln %s median %.2f min %.2f max %.2f %s",
+                            spec, m.median(), m.min(), m.max(), m.unit());
         }
+    }
+
+    private static double millis(Workloads.Workload w, double gflops) {
+        return w.work() / (gflops * 1e9) * 1e3;
     }
 
     /** Extra bytes of one run: the allocator's peak above the live operands, and Java heap allocated meanwhile. */

@@ -13,35 +13,41 @@ import java.nio.ByteOrder;
 import java.util.Random;
 
 /**
- * The benchmarked workloads, shared by the JMH benchmarks and {@link KilnBench}: each one owns its
- * seeded F32 operands on one backend, runs the op and waits for the device, and knows its flop count.
+ * The benchmarked op workloads, shared by the JMH benchmarks, {@link KilnBench} and {@code kiln bench}:
+ * each one owns its seeded F32 operands on one backend, runs the op and waits for the device, and
+ * knows its flop count. The training steps are their own classes ({@link MlpTrainingStep}, ...).
  */
-final class Workloads {
+public final class Workloads {
     private Workloads() {
     }
 
-    /** One op on prepared operands; {@link #run} returns once the device has finished. */
-    interface Workload extends AutoCloseable {
+    /** One op or training step on prepared operands; {@link #run} returns once the device has finished. */
+    public interface Workload extends AutoCloseable {
         void run();
 
-        /** Floating-point operations of one run (multiply-add = 2). */
-        double flops();
+        /** How one run is counted: in flops, samples or steps. */
+        default Throughput throughput() {
+            return Throughput.GFLOPS;
+        }
+
+        /** What one run does, in {@link #throughput()}'s units: floating-point operations (multiply-add = 2), samples or steps. */
+        double work();
 
         @Override
         void close();
     }
 
-    static Backend backend(String spec) {
+    public static Backend backend(String spec) {
         return Backends.select(spec);
     }
 
     /** {@code [n, n] x [n, n]}. */
-    static Workload sgemm(Backend backend, int n) {
+    public static Workload sgemm(Backend backend, int n) {
         return matmul(backend, n, n, n);
     }
 
     /** {@code [m, k] x [k, n]}. */
-    static Workload matmul(Backend backend, int m, int n, int k) {
+    public static Workload matmul(Backend backend, int m, int n, int k) {
         BufferView a = random(backend, 1, m, k);
         BufferView b = random(backend, 2, k, n);
         BufferView out = random(backend, 3, m, n);
@@ -51,7 +57,7 @@ final class Workloads {
                 backend.synchronize();
             }
 
-            public double flops() {
+            public double work() {
                 return 2.0 * m * n * k;
             }
 
@@ -62,7 +68,7 @@ final class Workloads {
     }
 
     /** A 3 x 3, padding 1 convolution {@code [batch, c, hw, hw] -> [batch, c, hw, hw]} with bias. */
-    static Workload conv2d(Backend backend, int batch, int c, int hw) {
+    public static Workload conv2d(Backend backend, int batch, int c, int hw) {
         BufferView x = random(backend, 4, batch, c, hw, hw);
         BufferView w = random(backend, 5, c, c, 3, 3);
         BufferView bias = random(backend, 6, c);
@@ -74,7 +80,7 @@ final class Workloads {
                 backend.synchronize();
             }
 
-            public double flops() {
+            public double work() {
                 return 2.0 * batch * c * hw * hw * c * 9;
             }
 
@@ -85,7 +91,7 @@ final class Workloads {
     }
 
     /** Attention forward {@code [1, heads, seq, d]} without mask, not causal. */
-    static Workload attention(Backend backend, int heads, int seq, int d) {
+    public static Workload attention(Backend backend, int heads, int seq, int d) {
         BufferView q = random(backend, 8, 1, heads, seq, d);
         BufferView k = random(backend, 9, 1, heads, seq, d);
         BufferView v = random(backend, 10, 1, heads, seq, d);
@@ -98,7 +104,7 @@ final class Workloads {
                 backend.synchronize();
             }
 
-            public double flops() {
+            public double work() {
                 return 4.0 * heads * seq * (double) seq * d;
             }
 

@@ -29,16 +29,16 @@ class BenchmarksSmokeTest {
                 .timeUnit(TimeUnit.MILLISECONDS)
                 .param("backend", "cpu")
                 .param("n", "64")
-                .param("batch", "2")
                 .param("channels", "4")
                 .param("size", "8")
                 .param("seq", "64")
                 .param("heads", "2")
                 .param("headDim", "16")
+                .param("batch", "2")
                 .shouldDoGC(false)
                 .build();
         Collection<RunResult> results = new Runner(options).run();
-        assertEquals(3, results.size(), "one result per benchmark class");
+        assertEquals(3 + 3, results.size(), "one result per benchmark class, and per model for the training steps");
         for (RunResult r : results) {
             double score = r.getPrimaryResult().getScore();
             assertTrue(score > 0 && Double.isFinite(score), r.getParams().getBenchmark() + " reported " + score);
