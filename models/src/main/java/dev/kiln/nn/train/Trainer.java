@@ -27,6 +27,14 @@ import java.util.Map;
  * backward, optional gradient clipping and the optimizer step inside its own {@link Scope}, so
  * device memory stays flat; then validation in evaluation mode without gradients; then the
  * scheduler and callbacks. The training loss is summed on the device and read once per epoch.
+ * <p>With {@link Builder#checkFinite checkFinite(true)} (off by default, like PyTorch's anomaly
+ * detection) every step checks the loss and every parameter's gradient after backward and, at the
+ * first NaN or infinity, stops before the optimizer step with a
+ * {@link dev.kiln.api.errors.NonFiniteException} naming the global step (counted from 1 over this
+ * {@code fit} call), the epoch and batch (from 1), the loss value and the parameter (module path such
+ * as {@code 2.weight}) whose gradient was the first non-finite one in backward order, i.e. the one
+ * nearest the loss; see {@link NonFiniteCheck}. It costs two small device ops per parameter and one
+ * host read per step.
  * <pre>{@code
  * History h = Trainer.builder(model, new CrossEntropyLoss(), new Adam(ParamGroup.of(model), 1e-3))
  *         .epochs(10).metrics(Accuracy::new).callbacks(new ProgressLogger(System.out))
@@ -58,6 +66,9 @@ public final class Trainer {
     private final List<MetricFactory> metrics;
     private final List<Callback> callbacks;
     private final Backend backend;
+    private final boolean checkFinite;
+    /** Training batches stepped so far in the current {@code fit} call. */
+    private long globalStep;
 
     private Trainer(Builder b) {
         this.model = b.model;
@@ -73,6 +84,7 @@ public final class Trainer {
         this.metrics = List.copyOf(b.metrics);
         this.callbacks = List.copyOf(b.callbacks);
         this.backend = b.backend;
+        this.checkFinite = b.checkFinite;
     }
 
     public static Builder builder(Layer model, Loss loss, Optimizer optimizer) {
@@ -86,6 +98,7 @@ public final class Trainer {
         }
         Backend on = backend != null ? backend : deviceOf();
         History history = new History();
+        globalStep = 0;
         TrainingContext context = new TrainingContext(model, optimizer, epochs, history);
         callbacks.forEach(c -> c.onTrainBegin(context));
         List<Metric> trainMetrics = metrics.stream().map(MetricFactory::create).toList();
@@ -116,14 +129,21 @@ public final class Trainer {
         trainMetrics.forEach(Metric::reset);
         Tensor lossSum = null;
         long samples = 0;
+        int batchIndex = 0;
         try (DataLoader.Epoch batches = loader.epoch(epoch, on)) {
             Iterator<Batch> it = batches.iterator();
             while (it.hasNext()) {
                 try (Scope scope = Scope.open()) {
                     Batch batch = it.next();
+                    globalStep++;
+                    batchIndex++;
                     Tensor output = model.forward(batch.features());
                     Tensor objective = Penalty.addTo(loss.compute(output, batch.targets()), penalties);
                     objective.backward();
+                    if (checkFinite) {
+                        NonFiniteCheck.afterBackward(model, objective,
+                                "global step " + globalStep + " (epoch " + (epoch + 1) + ", batch " + batchIndex + ")");
+                    }
                     if (clipNorm > 0) {
                         GradientClipping.byGlobalNorm(model.parameters(), clipNorm);
                     }
@@ -150,6 +170,11 @@ public final class Trainer {
                     samples += batch.size();
                 }
             }
+        } catch (RuntimeException e) {
+            if (lossSum != null) {
+                lossSum.close();
+            }
+            throw e;
         }
         double total = lossSum.item();
         lossSum.close();
@@ -208,6 +233,7 @@ public final class Trainer {
         private final List<MetricFactory> metrics = new ArrayList<>();
         private final List<Callback> callbacks = new ArrayList<>();
         private Backend backend;
+        private boolean checkFinite;
 
         private Builder(Layer model, Loss loss, Optimizer optimizer) {
             this.model = model;
@@ -266,6 +292,16 @@ public final class Trainer {
         /** The backend batches are uploaded to; default: the model's parameters' backend. */
         public Builder backend(Backend b) {
             backend = b;
+            return this;
+        }
+
+        /**
+         * Checks the loss and every gradient for NaN or infinity after each backward and stops at the
+         * first one with a {@link dev.kiln.api.errors.NonFiniteException} (see the class comment);
+         * default off.
+         */
+        public Builder checkFinite(boolean on) {
+            checkFinite = on;
             return this;
         }
 

@@ -113,6 +113,22 @@ public final class Autograd {
         }
     }
 
+    /**
+     * The leaves under {@code root} that require grad, in the order {@link #backward} from {@code root}
+     * accumulates their gradients: the leaf whose gradient is complete first (nearest the root) comes first.
+     * Reads only the recorded graph, so it is cheap and can be asked after {@code backward}.
+     */
+    public static List<Tensor> leavesInBackwardOrder(Tensor root) {
+        List<Tensor> order = topologicalOrder(root);
+        List<Tensor> leaves = new ArrayList<>();
+        for (int i = order.size() - 1; i >= 0; i--) {
+            if (order.get(i).gradNode() == null) {
+                leaves.add(order.get(i));
+            }
+        }
+        return leaves;
+    }
+
     private static List<Tensor> topologicalOrder(Tensor root) {
         List<Tensor> order = new ArrayList<>();
         Map<Tensor, Boolean> visited = new IdentityHashMap<>();
