@@ -1,7 +1,6 @@
 package dev.kiln.cpu;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -9,26 +8,34 @@ import jdk.incubator.vector.VectorSpecies;
  * shape {@code m x k} and {@code op(B)} of shape {@code k x n}. Element {@code (i, p)} of A is
  * {@code a[aOff + i*lda + p]}, or {@code a[aOff + p*lda + i]} when {@code transA}; likewise for B and C.
  *
- * <p>sgemm is a packed, cache-blocked GEMM in the style of BLIS: B is packed in {@code KC x NC}
- * panels of {@code NR}-wide slivers, A in {@code MC x KC} blocks of {@code MR}-high slivers, and a
- * register-blocked vector micro-kernel computes {@code MR x NR} tiles. Every element of C sums its
- * products in ascending {@code p} order, one KC block at a time, whatever the thread count, so the
- * result is bit-identical for any {@code -Dkiln.cpu.threads}.
+ * <p>sgemm is a packed, cache-blocked GEMM in the style of BLIS: B is packed once per call in
+ * {@code NR}-wide slivers over the whole k (for up to {@code NC} columns at a time), A in
+ * {@code MC x KC} blocks of {@code MR}-high slivers, and {@link CpuGemmKernel} computes
+ * {@code MR x NR} tiles; a B sliver's {@code KC x NR} block (32 KiB) stays in L1 while the A
+ * block (at most {@code 32*MR x KC}, 384 KiB) stays in L2. A parallel call forks once for the
+ * packing of B and once for the product, whose tasks are (row block, column range) pairs over
+ * the whole k, about four per thread, so that a thread the scheduler holds back delays at most
+ * one small task. Every element of C sums its products in ascending {@code p} order, one KC
+ * block at a time, whatever the blocking or thread count, so the result is bit-identical for any
+ * {@code -Dkiln.cpu.threads}.
  */
 final class CpuGemm {
-    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
-    private static final int L = FS.length();
-    static final int MR = 6;
-    static final int NR = 2 * L;
+    static final int MR = CpuGemmKernel.MR;
+    static final int NR = CpuGemmKernel.NR;
     static final int KC = 256;
     private static final int MC_MAX = 32 * MR;
-    private static final int NC = 4096;
-    /** Below this many flops a GEMM runs on the calling thread: the fork costs more than it saves. */
-    private static final long PARALLEL_FLOPS = 1L << 21;
+    /** Packed B holds at most this many floats (16 MiB), so NC = this / k columns at a time. */
+    private static final int PACKED_B_MAX = 1 << 22;
+    /**
+     * Below this many flops a GEMM runs on the calling thread: on a shared machine a fork can wait
+     * a scheduler time slice for its helper, which costs more than the product (50 MFLOP is ~1 ms).
+     */
+    static final long PARALLEL_FLOPS = 50_000_000L;
+    /** Tasks per thread in a parallel product: enough for a held-back thread to delay little. */
+    private static final int TASKS_PER_THREAD = 4;
 
     private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC_MAX * KC]);
     private static final ThreadLocal<float[]> B_PACK = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private CpuGemm() {
     }
@@ -44,38 +51,36 @@ final class CpuGemm {
             return;
         }
         boolean parallel = 2L * m * n * k >= PARALLEL_FLOPS && CpuThreads.parallelism() > 1;
-        int tasksWanted = parallel ? 2 * CpuThreads.parallelism() : 1;
-        int mBlocks = Math.max(ceilDiv(m, MC_MAX), Math.min(tasksWanted, ceilDiv(m, MR)));
-        if (parallel) {
-            // a whole number of row blocks per thread: 11 blocks on 2 threads leave one idle for a block's time
-            mBlocks = Math.min(roundUp(mBlocks, CpuThreads.parallelism()), ceilDiv(m, MR));
-        }
-        int mc = roundUp(ceilDiv(m, mBlocks), MR);
+        int tasksWanted = parallel ? TASKS_PER_THREAD * CpuThreads.parallelism() : 1;
+        int mc = Math.min(MC_MAX, roundUp(ceilDiv(m, tasksWanted), MR));
         int mTiles = ceilDiv(m, mc);
-        for (int jc = 0; jc < n; jc += NC) {
-            int nc = Math.min(NC, n - jc);
+        int ncMax = Math.max(NR, PACKED_B_MAX / k / NR * NR);
+        for (int jc = 0; jc < n; jc += ncMax) {
+            int nc = Math.min(ncMax, n - jc);
             int slivers = ceilDiv(nc, NR);
             int nSplits = Math.max(1, Math.min(slivers, ceilDiv(tasksWanted, mTiles)));
-            float[] bp = bPack(KC * slivers * NR);
-            for (int pc = 0; pc < k; pc += KC) {
-                int kc = Math.min(KC, k - pc);
-                int jcf = jc;
-                int pcf = pc;
-                CpuThreads.parallelFor(slivers, parallel ? 8 : slivers, (s0, s1) ->
-                        packB(transB, b, bOff, ldb, pcf, kc, jcf, nc, s0, s1, bp));
-                CpuThreads.parallelFor(mTiles * nSplits, 1, (t0, t1) -> {
-                    float[] ap = aPack(mc * kc);
-                    for (int t = t0; t < t1; t++) {
-                        int ic = (t / nSplits) * mc;
-                        int split = t % nSplits;
-                        int rows = Math.min(mc, m - ic);
-                        packA(transA, a, aOff, lda, ic, rows, pcf, kc, ap);
-                        int sFrom = (int) ((long) slivers * split / nSplits);
-                        int sTo = (int) ((long) slivers * (split + 1) / nSplits);
-                        macroKernel(ap, rows, bp, sFrom, sTo, nc, kc, alpha, c, cOff + ic * ldc + jcf, ldc);
+            float[] bp = bPack(k * slivers * NR);
+            int jcf = jc;
+            CpuThreads.parallelFor(slivers, parallel ? ceilDiv(slivers, tasksWanted) : slivers, (s0, s1) -> {
+                for (int pc = 0; pc < k; pc += KC) {
+                    packB(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), jcf, nc, s0, s1, bp, pc * slivers * NR);
+                }
+            });
+            CpuThreads.parallelFor(mTiles * nSplits, 1, (t0, t1) -> {
+                float[] ap = aPack(mc * KC);
+                for (int t = t0; t < t1; t++) {
+                    int ic = (t / nSplits) * mc;
+                    int split = t % nSplits;
+                    int rows = Math.min(mc, m - ic);
+                    int sFrom = (int) ((long) slivers * split / nSplits);
+                    int sTo = (int) ((long) slivers * (split + 1) / nSplits);
+                    for (int pc = 0; pc < k; pc += KC) {
+                        int kc = Math.min(KC, k - pc);
+                        packA(transA, a, aOff, lda, ic, rows, pc, kc, ap);
+                        macroKernel(ap, rows, bp, pc * slivers * NR, sFrom, sTo, nc, kc, alpha, c, cOff + ic * ldc + jcf, ldc);
                     }
-                });
-            }
+                }
+            });
         }
     }
 
@@ -92,13 +97,16 @@ final class CpuGemm {
         }
     }
 
-    /** Packs B rows {@code pc..pc+kc}, columns of slivers {@code s0..s1} (each NR wide, zero padded). */
+    /**
+     * Packs B rows {@code pc..pc+kc}, columns of slivers {@code s0..s1} (each NR wide, zero padded)
+     * into the block at {@code bp[at..]}, sliver {@code s} at {@code at + s*kc*NR}.
+     */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
-                              int s0, int s1, float[] bp) {
+                              int s0, int s1, float[] bp, int at) {
         for (int s = s0; s < s1; s++) {
             int j0 = s * NR;
             int cols = Math.min(NR, nc - j0);
-            int dst = s * kc * NR;
+            int dst = at + s * kc * NR;
             if (!transB) {
                 for (int p = 0; p < kc; p++) {
                     int src = bOff + (pc + p) * ldb + jc + j0;
@@ -154,87 +162,15 @@ final class CpuGemm {
         }
     }
 
-    private static void macroKernel(float[] ap, int rows, float[] bp, int sFrom, int sTo, int nc, int kc,
+    /** Tiles of one packed A block times B slivers {@code sFrom..sTo} of the packed block at {@code bp[bAt..]}. */
+    private static void macroKernel(float[] ap, int rows, float[] bp, int bAt, int sFrom, int sTo, int nc, int kc,
                                     float alpha, float[] c, int cBase, int ldc) {
         for (int s = sFrom; s < sTo; s++) {
             int j0 = s * NR;
             int cols = Math.min(NR, nc - j0);
             for (int r0 = 0; r0 < rows; r0 += MR) {
-                microKernel(kc, ap, r0 * kc, bp, s * kc * NR, c, cBase + r0 * ldc + j0, ldc, alpha,
+                CpuGemmKernel.microKernel(kc, ap, r0 * kc, bp, bAt + s * kc * NR, c, cBase + r0 * ldc + j0, ldc, alpha,
                         Math.min(MR, rows - r0), cols);
-            }
-        }
-    }
-
-    /** One MR x NR tile: accumulates over kc in registers, then {@code C += alpha * acc} (fused). */
-    private static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
-                                    float alpha, int h, int w) {
-        FloatVector c00 = FloatVector.zero(FS), c01 = FloatVector.zero(FS);
-        FloatVector c10 = FloatVector.zero(FS), c11 = FloatVector.zero(FS);
-        FloatVector c20 = FloatVector.zero(FS), c21 = FloatVector.zero(FS);
-        FloatVector c30 = FloatVector.zero(FS), c31 = FloatVector.zero(FS);
-        FloatVector c40 = FloatVector.zero(FS), c41 = FloatVector.zero(FS);
-        FloatVector c50 = FloatVector.zero(FS), c51 = FloatVector.zero(FS);
-        for (int p = 0; p < kc; p++, ai += MR, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(FS, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(FS, bp, bi + L);
-            FloatVector a0 = FloatVector.broadcast(FS, ap[ai]);
-            c00 = a0.fma(b0, c00);
-            c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(FS, ap[ai + 1]);
-            c10 = a1.fma(b0, c10);
-            c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(FS, ap[ai + 2]);
-            c20 = a2.fma(b0, c20);
-            c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(FS, ap[ai + 3]);
-            c30 = a3.fma(b0, c30);
-            c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(FS, ap[ai + 4]);
-            c40 = a4.fma(b0, c40);
-            c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(FS, ap[ai + 5]);
-            c50 = a5.fma(b0, c50);
-            c51 = a5.fma(b1, c51);
-        }
-        if (h == MR && w == NR) {
-            FloatVector va = FloatVector.broadcast(FS, alpha);
-            c00.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c01.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c10.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c11.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c20.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c21.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c30.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c31.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c40.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c41.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c50.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c51.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            return;
-        }
-        float[] e = EDGE.get();
-        c00.intoArray(e, 0);
-        c01.intoArray(e, L);
-        c10.intoArray(e, NR);
-        c11.intoArray(e, NR + L);
-        c20.intoArray(e, 2 * NR);
-        c21.intoArray(e, 2 * NR + L);
-        c30.intoArray(e, 3 * NR);
-        c31.intoArray(e, 3 * NR + L);
-        c40.intoArray(e, 4 * NR);
-        c41.intoArray(e, 4 * NR + L);
-        c50.intoArray(e, 5 * NR);
-        c51.intoArray(e, 5 * NR + L);
-        for (int ii = 0; ii < h; ii++) {
-            int row = ci + ii * ldc;
-            for (int jj = 0; jj < w; jj++) {
-                c[row + jj] = Math.fma(e[ii * NR + jj], alpha, c[row + jj]);
             }
         }
     }

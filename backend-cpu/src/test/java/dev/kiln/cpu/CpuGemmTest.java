@@ -18,6 +18,8 @@ class CpuGemmTest {
             {1, 1, 1}, {0, 5, 3}, {4, 0, 3}, {3, 4, 0}, {1, 37, 19}, {37, 1, 19}, {7, 13, 5},
             {CpuGemm.MR, CpuGemm.NR, CpuGemm.KC}, {CpuGemm.MR + 1, CpuGemm.NR + 1, CpuGemm.KC + 1},
             {61, 67, 300}, {131, 257, 521}, {200, 33, 64},
+            // above CpuGemm.PARALLEL_FLOPS: the forked path, with ragged row blocks and column ranges
+            {389, 300, 270},
         };
         List<Arguments> out = new ArrayList<>();
         for (int[] s : sizes) {
