@@ -10,7 +10,9 @@ import java.util.Arrays;
  * Scaled-dot-product attention, blockwise with an online softmax (as FlashAttention): scores
  * exist only for one {@code BLOCK_Q x BLOCK_K} tile at a time, so memory is O(block x head dim)
  * per thread, never O(lq x lk). Tasks are (batch*head, block) pairs run in parallel, each writing
- * its own rows, so results do not depend on the thread count.
+ * its own rows, so results do not depend on the thread count. The F32 forward without dropout
+ * runs in F32 on the GEMM micro-kernel instead ({@link CpuAttentionF32}); everything else here
+ * computes in double.
  *
  * <p>Conventions: a key is masked when the padding mask says so or, if causal, when it comes
  * after the query ({@code j > i}). A query whose keys are all masked gets a zero output, a
@@ -36,6 +38,10 @@ final class CpuAttention {
         CpuFusedChecks.floating("attention", q, k, v, out, logsumexp);
         CpuFusedChecks.shape("attention", "out", out, s.b, s.h, s.lq, s.dv);
         CpuFusedChecks.shape("attention", "logsumexp", logsumexp, s.b, s.h, s.lq);
+        if (p.dropoutP() == 0 && allF32(q, k, v, out, logsumexp)) {
+            CpuAttentionF32.forward(s, (float) p.scale(), q, k, v, keyPaddingMask, out, logsumexp);
+            return;
+        }
         Scores scores = new Scores(s, q, k, v, keyPaddingMask, p);
         CpuThreads.parallelFor(s.bh() * s.qBlocks(), 1, (from, to) -> {
             Tile t = new Tile(s);
@@ -43,6 +49,15 @@ final class CpuAttention {
                 forwardBlock(scores, t, task / s.qBlocks(), task % s.qBlocks() * BLOCK_Q, out, logsumexp);
             }
         });
+    }
+
+    private static boolean allF32(BufferView... views) {
+        for (BufferView view : views) {
+            if (view.dtype() != DType.F32) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void forwardBlock(Scores sc, Tile t, int bh, int i0, BufferView out, BufferView logsumexp) {

@@ -87,6 +87,9 @@ class CpuAttentionTest {
         new Case(2, 2, 70, 67, 4, 3, true, 0, false),
         new Case(3, 1, 33, 65, 8, 8, false, 0, true),
         new Case(2, 2, 40, 130, 6, 5, true, 0.3, true),
+        // more keys than two F32 score tiles (CpuAttentionF32.BLOCK_K), more queries than one vector pair
+        new Case(1, 2, 45, 2 * CpuAttentionF32.BLOCK_K + 11, 16, 20, true, 0, true),
+        new Case(2, 1, 33, 2 * CpuAttentionF32.BLOCK_K + 6, 7, 13, false, 0, true),
     };
 
     @ParameterizedTest

@@ -1,0 +1,193 @@
+package dev.kiln.cpu;
+
+import static dev.kiln.cpu.CpuGemmKernel.FS;
+import static dev.kiln.cpu.CpuGemmKernel.L;
+import static dev.kiln.cpu.CpuGemmKernel.MR;
+import static dev.kiln.cpu.CpuGemmKernel.NR;
+
+import dev.kiln.api.spi.BufferView;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * The F32 attention forward without dropout, on {@link CpuGemmKernel}: blockwise with an online
+ * softmax like {@link CpuAttention}, but computed transposed so that both products are GEMM tiles
+ * and the softmax runs across vector lanes. A task owns {@code NR} queries (one vector pair):
+ * {@code S^T = K Q^T * scale} is a column of tiles of keys x queries, the softmax over keys is a
+ * running max and sum per lane down that column, and {@code O^T += V^T P^T} takes {@code S^T}
+ * as it is, since a row-major {@code keys x NR} tile is exactly a packed B sliver.
+ *
+ * <p>K and {@code V^T} are packed into MR-high slivers once per call (twice the size of k and v);
+ * scores exist only for one {@code BLOCK_K x NR} tile per thread. Sums are in F32 (each dot
+ * product in ascending order in registers); results do not depend on the thread count.
+ */
+final class CpuAttentionF32 {
+    /** Keys per score tile: 16 K slivers; a {@code BLOCK_K x NR} tile is 24 KiB with 16 lanes. */
+    static final int BLOCK_K = 16 * MR;
+
+    private CpuAttentionF32() {
+    }
+
+    static void forward(CpuAttention.Dims s, float scale, BufferView q, BufferView k, BufferView v,
+                        BufferView keyPaddingMask, BufferView out, BufferView logsumexp) {
+        int lkPad = ceilDiv(s.lk(), MR) * MR;
+        int dvPad = ceilDiv(s.dv(), MR) * MR;
+        float[] keys = new float[s.bh() * lkPad * s.d()];
+        float[] valuesT = new float[s.bh() * dvPad * lkPad];
+        float[] kf = CpuBuffer.f32(k);
+        float[] vf = CpuBuffer.f32(v);
+        int kOff = k.layout().offset();
+        int vOff = v.layout().offset();
+        CpuThreads.parallelFor(s.bh(), 1, (from, to) -> {
+            for (int bh = from; bh < to; bh++) {
+                packRows(kf, kOff + bh * s.lk() * s.d(), s.lk(), s.d(), keys, bh * lkPad * s.d());
+                packColumns(vf, vOff + bh * s.lk() * s.dv(), s.lk(), s.dv(), lkPad, valuesT, bh * dvPad * lkPad);
+            }
+        });
+        byte[] mask = keyPaddingMask == null ? null : CpuBuffer.u8(keyPaddingMask);
+        int maskOff = keyPaddingMask == null ? 0 : keyPaddingMask.layout().offset();
+        int qBlocks = ceilDiv(s.lq(), NR);
+        CpuThreads.parallelFor(s.bh() * qBlocks, 1, (from, to) -> {
+            Tile t = new Tile(s.d(), dvPad);
+            for (int task = from; task < to; task++) {
+                int bh = task / qBlocks;
+                int i0 = task % qBlocks * NR;
+                int maskAt = mask == null ? -1 : maskOff + (bh / s.h()) * s.lk();
+                block(s, scale, t, bh, i0, CpuBuffer.f32(q), q.layout().offset(), keys, bh * lkPad * s.d(),
+                        valuesT, bh * dvPad * lkPad, lkPad, mask, maskAt, out, logsumexp);
+            }
+        });
+    }
+
+    /** Per-thread scratch of one query block. */
+    private static final class Tile {
+        /** Scaled queries as a packed B sliver: {@code [d][NR]}. */
+        final float[] queries;
+        /** Scores, then probabilities: {@code [BLOCK_K][NR]}, keys down, queries across. */
+        final float[] scores = new float[BLOCK_K * NR];
+        /** Output accumulators, transposed: {@code [dvPad][NR]}. */
+        final float[] outT;
+        final float[] rowMax = new float[NR];
+        final float[] rowSum = new float[NR];
+
+        Tile(int d, int dvPad) {
+            queries = new float[d * NR];
+            outT = new float[dvPad * NR];
+        }
+    }
+
+    private static void block(CpuAttention.Dims s, float scale, Tile t, int bh, int i0, float[] qf, int qOff,
+                              float[] keys, int keysAt, float[] valuesT, int valuesAt, int lkPad,
+                              byte[] mask, int maskAt, BufferView out, BufferView logsumexp) {
+        int d = s.d();
+        int ni = Math.min(NR, s.lq() - i0);
+        Arrays.fill(t.queries, 0f);
+        for (int ii = 0; ii < ni; ii++) {
+            int src = qOff + (bh * s.lq() + i0 + ii) * d;
+            for (int p = 0; p < d; p++) {
+                t.queries[p * NR + ii] = scale * qf[src + p];
+            }
+        }
+        Arrays.fill(t.outT, 0f);
+        Arrays.fill(t.rowMax, Float.NEGATIVE_INFINITY);
+        Arrays.fill(t.rowSum, 0f);
+        for (int j0 = 0; j0 < s.lk() && !(s.causal() && j0 > i0 + ni - 1); j0 += BLOCK_K) {
+            int nj = Math.min(BLOCK_K, s.lk() - j0);
+            Arrays.fill(t.scores, 0, nj * NR, 0f);
+            for (int r = 0; r < nj; r += MR) {
+                CpuGemmKernel.microKernel(d, keys, keysAt + (j0 + r) * d, t.queries, 0, t.scores, r * NR, NR, 1f,
+                        Math.min(MR, nj - r), NR);
+            }
+            maskScores(s, t.scores, i0, j0, nj, mask, maskAt);
+            softmaxStep(t, nj, s.dv());
+            for (int r0 = 0; r0 < s.dv(); r0 += MR) {
+                CpuGemmKernel.microKernel(nj, valuesT, valuesAt + r0 * lkPad + j0 * MR, t.scores, 0, t.outT, r0 * NR, NR, 1f,
+                        Math.min(MR, s.dv() - r0), NR);
+            }
+        }
+        float[] of = CpuBuffer.f32(out);
+        float[] lf = CpuBuffer.f32(logsumexp);
+        int outAt = out.layout().offset() + (bh * s.lq() + i0) * s.dv();
+        int lseAt = logsumexp.layout().offset() + bh * s.lq() + i0;
+        for (int ii = 0; ii < ni; ii++) {
+            float sum = t.rowSum[ii];
+            float inv = sum > 0 ? 1f / sum : 0f;
+            for (int c = 0; c < s.dv(); c++) {
+                of[outAt + ii * s.dv() + c] = t.outT[c * NR + ii] * inv;
+            }
+            lf[lseAt + ii] = sum > 0 ? t.rowMax[ii] + (float) Math.log(sum) : Float.NEGATIVE_INFINITY;
+        }
+    }
+
+    /** Sets to -infinity the scores of padded keys and, if causal, of keys after their query. */
+    private static void maskScores(CpuAttention.Dims s, float[] scores, int i0, int j0, int nj, byte[] mask, int maskAt) {
+        for (int jj = 0; jj < nj; jj++) {
+            int row = jj * NR;
+            if (mask != null && mask[maskAt + j0 + jj] != 0) {
+                Arrays.fill(scores, row, row + NR, Float.NEGATIVE_INFINITY);
+            } else if (s.causal() && j0 + jj > i0) {
+                // queries i0 .. j0+jj-1 come before this key
+                Arrays.fill(scores, row, row + Math.min(NR, j0 + jj - i0), Float.NEGATIVE_INFINITY);
+            }
+        }
+    }
+
+    /**
+     * One key block of the online softmax, per query lane: raises the running max, rescales the
+     * running sum and the output accumulators by {@code exp(oldMax - newMax)}, and turns the scores
+     * into {@code exp(score - newMax)} (0 for masked keys, and for all keys while a query has seen
+     * only masked ones).
+     */
+    private static void softmaxStep(Tile t, int nj, int dv) {
+        float[] sc = t.scores;
+        for (int lane = 0; lane < NR; lane += L) {
+            FloatVector max = FloatVector.fromArray(FS, t.rowMax, lane);
+            FloatVector blockMax = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+            for (int jj = 0; jj < nj; jj++) {
+                blockMax = blockMax.max(FloatVector.fromArray(FS, sc, jj * NR + lane));
+            }
+            FloatVector newMax = max.max(blockMax);
+            VectorMask<Float> none = newMax.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY);
+            FloatVector shift = newMax.blend(0f, none);
+            FloatVector correction = max.sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector sum = FloatVector.zero(FS);
+            for (int jj = 0; jj < nj; jj++) {
+                int at = jj * NR + lane;
+                FloatVector e = FloatVector.fromArray(FS, sc, at).sub(shift).lanewise(VectorOperators.EXP);
+                e.intoArray(sc, at);
+                sum = sum.add(e);
+            }
+            FloatVector.fromArray(FS, t.rowSum, lane).fma(correction, sum).intoArray(t.rowSum, lane);
+            newMax.intoArray(t.rowMax, lane);
+            for (int c = 0; c < dv; c++) {
+                int at = c * NR + lane;
+                FloatVector.fromArray(FS, t.outT, at).mul(correction).intoArray(t.outT, at);
+            }
+        }
+    }
+
+    /** Packs a row-major {@code rows x cols} matrix into MR-high slivers of depth cols (zero padded rows). */
+    private static void packRows(float[] src, int at, int rows, int cols, float[] dst, int dstAt) {
+        for (int r = 0; r < rows; r++) {
+            int sliver = dstAt + (r / MR) * MR * cols + r % MR;
+            for (int p = 0; p < cols; p++) {
+                dst[sliver + p * MR] = src[at + r * cols + p];
+            }
+        }
+    }
+
+    /** Packs the transpose of a row-major {@code rows x cols} matrix into MR-high slivers of depth {@code depth >= rows}. */
+    private static void packColumns(float[] src, int at, int rows, int cols, int depth, float[] dst, int dstAt) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                dst[dstAt + (c / MR) * MR * depth + r * MR + c % MR] = src[at + r * cols + c];
+            }
+        }
+    }
+
+    private static int ceilDiv(int x, int y) {
+        return (x + y - 1) / y;
+    }
+}
