@@ -1,10 +1,12 @@
-package dev.kiln.nn.io;
+package dev.kiln.conformance.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kiln.api.Backends;
 import dev.kiln.api.spi.Backend;
+import dev.kiln.nn.io.Safetensors;
+import dev.kiln.nn.io.SafetensorsFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,10 +14,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every way a safetensors file can be broken or lie, each refused with its exact message before tensors are allocated. */
-class SafetensorsMalformedTest {
+/**
+ * Every way a safetensors file can be broken or lie, each refused with its exact message before
+ * tensors are allocated, and pickle checkpoints refused outright (loading them could run code).
+ */
+@ExtendWith(ReliabilityExtension.class)
+class MalformedSafetensorsTest {
     private final Backend cpu = Backends.select("cpu");
 
     @TempDir
@@ -36,6 +43,7 @@ class SafetensorsMalformedTest {
     }
 
     private String refusal(Path p) {
+        ReliabilityLedger.BAD_INPUTS.incrementAndGet();
         return assertThrows(SafetensorsFormatException.class, () -> Safetensors.load(p, cpu)).getMessage();
     }
 
