@@ -13,10 +13,10 @@ import dev.kiln.api.spi.params.AttentionParams;
 
 /**
  * Host side of attention.cl: the fused, blockwise forward (one launch) and backward (one launch
- * for dK and dV, one for dQ). Programs are built per head dimensions and block size, the block
- * being the largest power of two up to 32 whose shared tiles fit the device's local memory.
+ * for dK and dV, one for dQ). Modules are built per {@link AttentionCapacity head-size capacity}
+ * and block, so the packaged PTX serves every head size whose key row fits the shared memory.
  */
-final class CudaAttention {    private static final int MAX_BLOCK = 32;
+final class CudaAttention {
     /** Local memory the tiles may take, leaving room for the compiler's own use. */
     static final long LOCAL_BUDGET = 32 * 1024;
 
@@ -33,11 +33,11 @@ final class CudaAttention {    private static final int MAX_BLOCK = 32;
         if (s.bh() == 0 || s.lq == 0) {
             return;
         }
-        int block = block(backend, op, dtype, s);
-        CudaKernelCall call = masking(backend.cuda().kernel(CudaKernels.ATTENTION_FORWARD, dtype, options(s, block)), dtype, s, p,
+        Build build = build(backend, op, dtype, s);
+        CudaKernelCall call = masking(backend.cuda().kernel(CudaKernels.ATTENTION_FORWARD, dtype, build.options), dtype, s, p,
                 keyPaddingMask, q);
         view(view(view(view(view(call, q), k), v), out), logsumexp)
-                .launch(new long[]{(long) ceilDiv(s.lq, block) * block, s.bh()}, new long[]{block, 1});
+                .launch(new long[]{(long) ceilDiv(s.lq, build.block) * build.block, s.bh()}, new long[]{build.block, 1});
     }
 
     static void backward(CudaBackend backend, BufferView dout, BufferView q, BufferView k, BufferView v,
@@ -55,44 +55,61 @@ final class CudaAttention {    private static final int MAX_BLOCK = 32;
         if (s.bh() == 0) {
             return;
         }
-        int block = block(backend, op, dtype, s);
-        String options = options(s, block);
+        Build build = build(backend, op, dtype, s);
+        String options = build.options;
         if (s.lk > 0) {
             CudaKernelCall kv = masking(backend.cuda().kernel(CudaKernels.ATTENTION_BACKWARD_KV, dtype, options), dtype, s, p,
                     keyPaddingMask, q);
             view(view(view(view(view(view(view(view(kv, dout), q), k), v), out), logsumexp), dk), dv)
-                    .launch(new long[]{(long) ceilDiv(s.lk, block) * block, s.bh()}, new long[]{block, 1});
+                    .launch(new long[]{(long) ceilDiv(s.lk, build.block) * build.block, s.bh()}, new long[]{build.block, 1});
         }
         if (s.lq > 0) {
             CudaKernelCall qc = masking(backend.cuda().kernel(CudaKernels.ATTENTION_BACKWARD_Q, dtype, options), dtype, s, p,
                     keyPaddingMask, q);
             view(view(view(view(view(view(view(qc, dout), q), k), v), out), logsumexp), dq)
-                    .launch(new long[]{(long) ceilDiv(s.lq, block) * block, s.bh()}, new long[]{block, 1});
+                    .launch(new long[]{(long) ceilDiv(s.lq, build.block) * build.block, s.bh()}, new long[]{build.block, 1});
         }
     }
 
-    private static String options(Dims s, int block) {
-        return options(s.d, s.dv, block);
-    }
-
-    static String options(int d, int dv, int block) {
-        return "-DHEAD_DIM=" + d + " -DVALUE_DIM=" + dv + " -DBLOCK=" + block;
-    }
-
     /**
-     * Whether the fused kernels can be had for these head dimensions: always with NVRTC; from the
-     * packaged PTX only for the head sizes it was built for ({@link CudaVariants#ATTENTION_HEAD_DIMS}).
-     * Calls that cannot be checked here (wrong rank or dtype) answer true, so the fused path reports them.
+     * Whether the fused kernels can be had for these head sizes: with NVRTC always; from the
+     * packaged PTX for every head size up to the largest capacity (all whose key row fits). Calls
+     * that cannot be checked here (wrong rank or dtype, tiles too large) answer true, so the fused
+     * path reports them; false only for d != dv whose larger size exceeds every capacity although
+     * the exact tiles would fit, without NVRTC: those run the composed default on this device.
      */
     static boolean fusedAvailable(CudaBackend backend, BufferView q, BufferView v) {
         DType dtype = q.dtype();
         if (q.shape().rank() != 4 || v.shape().rank() != 4 || !dtype.isFloating()) {
             return true;
         }
-        int d = q.shape().dim(3);
-        int dv = v.shape().dim(3);
-        int block = block(dtype, d, dv, budget(backend), backend.cuda().properties().maxWorkGroupSize());
-        return block == 0 || backend.cuda().canLoad(KernelVariant.of("attention", dtype, options(d, dv, block)));
+        Build build = build(backend, dtype, q.shape().dim(3), v.shape().dim(3));
+        return build == null || backend.cuda().canLoad(KernelVariant.of("attention", dtype, build.options));
+    }
+
+    /** The options and block of one build: a capacity rung, or the exact sizes where they fit and no rung does. */
+    private record Build(String options, int block) {
+    }
+
+    private static Build build(CudaBackend backend, Op op, DType dtype, Dims s) {
+        Build build = build(backend, dtype, s.d, s.dv);
+        if (build != null) {
+            return build;
+        }
+        throw new KilnException(op.stem() + ": head dimensions d = " + s.d + ", dv = " + s.dv + " in " + dtype
+                + " need more local memory for one key row than " + backend.description() + " has (" + budget(backend)
+                + " bytes); split the heads into smaller ones");
+    }
+
+    private static Build build(CudaBackend backend, DType dtype, int d, int dv) {
+        long budget = budget(backend);
+        long maxGroup = backend.cuda().properties().maxWorkGroupSize();
+        AttentionCapacity.Rung rung = AttentionCapacity.of(dtype, d, dv, budget, maxGroup);
+        if (rung != null) {
+            return new Build(rung.options(), rung.block());
+        }
+        int block = AttentionCapacity.block(dtype, d, dv, budget, maxGroup);
+        return block == 0 ? null : new Build("-DHEAD_DIM=" + d + " -DVALUE_DIM=" + dv + " -DBLOCK=" + block, block);
     }
 
     /** The MASKING_ARGS of attention.cl, in order; an absent padding mask passes {@code standIn}, unread. */
@@ -102,34 +119,11 @@ final class CudaAttention {    private static final int MAX_BLOCK = 32;
         call.arg(s.lq).arg(s.lk).arg(s.h).arg(p.causal() ? 1 : 0).scalar(dtype, p.scale());
         FusedArgs.optional(call, mask, standIn);
         call.arg(dropout ? (float) p.dropoutP() : 0f).scalar(dtype, dropout ? 1.0 / (1.0 - p.dropoutP()) : 1.0);
-        return CudaDropout.key(call, dropout ? p.dropoutKey() : new DropoutKey(0, 0, 0));
-    }
-
-    /** The largest power-of-two block up to 32 whose shared tiles fit; both passes use it. */
-    private static int block(CudaBackend backend, Op op, DType dtype, Dims s) {
-        long budget = budget(backend);
-        int block = block(dtype, s.d, s.dv, budget, backend.cuda().properties().maxWorkGroupSize());
-        if (block > 0) {
-            return block;
-        }
-        throw new KilnException(op.stem() + ": head dimensions d = " + s.d + ", dv = " + s.dv + " in " + dtype
-                + " need more local memory for one key row than " + backend.description() + " has (" + budget
-                + " bytes); split the heads into smaller ones");
+        return CudaDropout.key(call, dropout ? p.dropoutKey() : new DropoutKey(0, 0, 0)).arg(s.d).arg(s.dv);
     }
 
     private static long budget(CudaBackend backend) {
         return Math.min(LOCAL_BUDGET, backend.cuda().properties().localMemoryBytes());
-    }
-
-    /** The block for head dimensions d, dv under these limits, or 0 when not even one key row fits. */
-    static int block(DType dtype, int d, int dv, long budget, long maxGroup) {
-        for (int block = MAX_BLOCK; block >= 1; block /= 2) {
-            long tiles = (long) block * (d + dv + 2) * dtype.byteSize() + (long) block * Integer.BYTES;
-            if (tiles <= budget && block <= maxGroup) {
-                return block;
-            }
-        }
-        return 0;
     }
 
     /** Sizes of one attention call, validated against each other. */

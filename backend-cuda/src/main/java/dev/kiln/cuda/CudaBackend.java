@@ -69,7 +69,7 @@ public final class CudaBackend implements Backend {
     public String description() {
         CudaDeviceProperties p = cuda.properties();
         return p.name() + " (GPU, compute capability " + p.capabilityText() + ", CUDA driver " + CudaDeviceProperties.driverText(p.driverVersion())
-                + ", " + p.multiprocessors() + " multiprocessors, " + (p.globalMemoryBytes() >> 20) + " MiB)";
+                + ", " + p.multiprocessors() + " multiprocessors, " + (p.globalMemoryBytes() >> 20) + " MiB; " + cuda.fastPaths().describe() + ")";
     }
 
     @Override

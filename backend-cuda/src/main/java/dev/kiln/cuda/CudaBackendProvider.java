@@ -87,6 +87,7 @@ public final class CudaBackendProvider implements BackendProvider {
             details.put("driverVersion", CudaDeviceProperties.driverText(d.driverVersion()));
             details.put("maxThreadsPerBlock", Integer.toString(d.maxThreadsPerBlock()));
             details.put("sharedMemoryPerBlock", Integer.toString(d.sharedMemoryPerBlock()));
+            details.put("fastPaths", CudaFastPaths.of(d).describe());
             details.put("kernels", CudaNvrtc.available() ? CudaNvrtc.status() : "packaged PTX (" + PackagedPtx.ARCH + ", ISA "
                     + PackagedPtx.ISA + "); " + CudaNvrtc.status());
             infos.add(new DeviceInfo(d.ordinal(), d.name(), "GPU", d.globalMemoryBytes(), d.multiprocessors(),

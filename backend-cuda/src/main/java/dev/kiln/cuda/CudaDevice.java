@@ -26,6 +26,7 @@ import jcuda.driver.JCudaDriver;
  */
 public final class CudaDevice {
     private final CudaDeviceProperties properties;
+    private final CudaFastPaths fastPaths;
     private final CUcontext context = new CUcontext();
     private final CUstream stream = new CUstream();
     private final CudaModules modules;
@@ -35,6 +36,7 @@ public final class CudaDevice {
 
     CudaDevice(CudaDeviceProperties properties) {
         this.properties = properties;
+        this.fastPaths = CudaFastPaths.of(properties);
         CudaResults.check(JCudaDriver.cuDevicePrimaryCtxRetain(context, properties.device()), "cuDevicePrimaryCtxRetain on " + properties);
         current();
         CudaResults.check(JCudaDriver.cuStreamCreate(stream, 0), "cuStreamCreate on " + properties);
@@ -45,6 +47,11 @@ public final class CudaDevice {
 
     CudaDeviceProperties properties() {
         return properties;
+    }
+
+    /** The CUDA-only kernels this device runs, chosen once when it opened. */
+    CudaFastPaths fastPaths() {
+        return fastPaths;
     }
 
     CUdeviceptr errorFlag() {
@@ -70,8 +77,9 @@ public final class CudaDevice {
         return functions.computeIfAbsent(variant.options() + '\n' + variant.unit() + '\n' + name, k -> {
             current();
             CUfunction f = new CUfunction();
-            CudaResults.check(JCudaDriver.cuModuleGetFunction(f, modules.module(variant), name),
-                    "looking up kernel " + name + " in " + variant + " on " + properties);
+            CudaModules.Loaded loaded = modules.module(variant);
+            CudaResults.check(JCudaDriver.cuModuleGetFunction(f, loaded.module(), name + loaded.nameSuffix()),
+                    "looking up kernel " + name + loaded.nameSuffix() + " in " + variant + " on " + properties);
             return f;
         });
     }

@@ -34,6 +34,9 @@ public final class CudaKernels {
     // matmul.cu
     public static final KernelSignature MATMUL = sig("matmul", "matmul", cat(ints(3), kinds(STRIDED, STRIDED, STRIDED),
             ints(6), kinds(POINTER, POINTER, POINTER)));
+    // matmul_tf32.cu: the same arguments as matmul's
+    public static final KernelSignature MATMUL_TF32 = sig("matmul_tf32", "matmul_tf32", cat(ints(3), kinds(STRIDED, STRIDED, STRIDED),
+            ints(6), kinds(POINTER, POINTER, POINTER)));
     // indexing.cu
     public static final KernelSignature GATHER = sig("indexing", "gather", INT, INT, STRIDED, POINTER, STRIDED, POINTER,
             STRIDED, POINTER, POINTER);
@@ -90,7 +93,7 @@ public final class CudaKernels {
     public static final KernelSignature ADADELTA_STEP = sig("optimizer", "adadelta_step", cat(kinds(INT, ACC, ACC, ACC, ACC),
             views(4)));
 
-    private static final List<KernelSignature> ALL = List.of(UNARY, BINARY, WHERE, COPY, CAST, FILL, ARANGE, REDUCE, MATMUL,
+    private static final List<KernelSignature> ALL = List.of(UNARY, BINARY, WHERE, COPY, CAST, FILL, ARANGE, REDUCE, MATMUL, MATMUL_TF32,
             GATHER, INDEX_SELECT, SCATTER_ADD_CHECK, SCATTER_ADD, RANDOM_BITS, SOFTMAX_FORWARD, SOFTMAX_BACKWARD,
             LAYER_NORM_FORWARD, LAYER_NORM_BACKWARD_INPUT, LAYER_NORM_BACKWARD_AFFINE, BATCH_NORM_FORWARD_TRAIN,
             BATCH_NORM_FORWARD_EVAL, BATCH_NORM_BACKWARD, CONV2D_FORWARD, CONV2D_BACKWARD_INPUT, CONV2D_BACKWARD_WEIGHT,
@@ -109,9 +112,9 @@ public final class CudaKernels {
         return KernelSignature.of(unit, stem, params);
     }
 
-    /** attention.cl's MASKING_ARGS: lq, lk, heads, causal, scale, has_mask, mask, mask_off, dropout_p, kept_scale, key. */
+    /** attention.cl's MASKING_ARGS: lq, lk, heads, causal, scale, has_mask, mask, mask_off, dropout_p, kept_scale, key, head_dim, value_dim. */
     private static List<ParamKind> masking() {
-        return Arrays.asList(cat(ints(4), kinds(T, INT, POINTER, INT, FLOAT, T), ints(5)));
+        return Arrays.asList(cat(ints(4), kinds(T, INT, POINTER, INT, FLOAT, T), ints(5), ints(2)));
     }
 
     private static List<ParamKind> ints(int n) {

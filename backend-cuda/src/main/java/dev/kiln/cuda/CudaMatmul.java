@@ -27,6 +27,10 @@ final class CudaMatmul {
     static final String TILED = "-DTILED -DTM=" + TM + " -DTN=" + TN + " -DTK=" + TK + " -DWPTM=" + WPTM + " -DWPTN=" + WPTN
             + " -DVW=" + VW;
 
+    /** matmul_tf32.cu: 64 x 64 output tiles, four warps of 32 x 32 each. */
+    private static final int TF32_TILE = 64;
+    private static final int TF32_THREADS = 128;
+
     private CudaMatmul() {
     }
 
@@ -80,13 +84,17 @@ final class CudaMatmul {
         int[] sa = a.layout().strides();
         int[] sb = b.layout().strides();
         int[] so = out.layout().strides();
-        CudaKernelCall call = backend.cuda().kernel(CudaKernels.MATMUL, dtype, tiled ? TILED : "")
+        boolean tf32 = tiled && backend.cuda().fastPaths().tf32For(dtype);
+        CudaKernelCall call = (tf32 ? backend.cuda().kernel(CudaKernels.MATMUL_TF32, dtype, "")
+                : backend.cuda().kernel(CudaKernels.MATMUL, dtype, tiled ? TILED : ""))
                 .arg(m).arg(n).arg(k)
                 .strided(batchLayout(a.layout(), batch)).strided(batchLayout(b.layout(), batch)).strided(batchLayout(out.layout(), batch))
                 .arg(sa[r - 2]).arg(sa[r - 1]).arg(sb[r - 2]).arg(sb[r - 1]).arg(so[r - 2]).arg(so[r - 1])
                 .arg(a.buffer()).arg(b.buffer()).arg(out.buffer());
         if (!tiled) {
             call.launch(new long[]{n, m, batches}, null);
+        } else if (tf32) {
+            call.launch(new long[]{(long) ceil(n, TF32_TILE) * TF32_THREADS, ceil(m, TF32_TILE), batches}, new long[]{TF32_THREADS, 1, 1});
         } else {
             int rtsn = TN / WPTN;
             int rtsm = TM / WPTM;
@@ -94,6 +102,10 @@ final class CudaMatmul {
             long groupsM = (m + TM - 1) / TM;
             call.launch(new long[]{groupsN * rtsn, groupsM * rtsm, batches}, new long[]{rtsn, rtsm, 1});
         }
+    }
+
+    private static int ceil(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     static boolean useTiled(int m, int n, int k) {

@@ -11,13 +11,19 @@ import jcuda.driver.CUmodule;
 import jcuda.driver.JCudaDriver;
 
 /**
- * The loaded modules of one device, one per {@link KernelVariant}: compiled by NVRTC for the
- * device's own capability when NVRTC loads, else taken from the packaged PTX. When neither can
+ * The loaded modules of one device: one per {@link KernelVariant} compiled by NVRTC for the
+ * device's own capability when NVRTC loads, else the packaged PTX module that holds the variant
+ * (with its sibling variants, whose kernel names end in their {@link KernelVariant#tag() tags}). When neither can
  * serve, the exception names driver version, PTX ISA, capability and what to install.
  */
 final class CudaModules {
     private final CudaDeviceProperties device;
-    private final Map<KernelVariant, CUmodule> modules = new ConcurrentHashMap<>();
+    private final Map<KernelVariant, Loaded> modules = new ConcurrentHashMap<>();
+    private final Map<String, CUmodule> packagedFiles = new ConcurrentHashMap<>();
+
+    /** A loaded module and what ends the names of the variant's kernels in it ("" or "_" + tag). */
+    record Loaded(CUmodule module, String nameSuffix) {
+    }
 
     CudaModules(CudaDeviceProperties device) {
         this.device = device;
@@ -25,23 +31,26 @@ final class CudaModules {
 
     /** Whether {@code variant} can be loaded here without trying (NVRTC, or packaged PTX this device runs). */
     boolean canLoad(KernelVariant variant) {
-        return CudaNvrtc.available() || (packagedFits() && PackagedPtx.index().containsKey(variant));
+        if (PackagedPtx.UNIT_CAPABILITY.containsKey(variant.unit())) {
+            return packagedFits(variant) && PackagedPtx.index().containsKey(variant);
+        }
+        return CudaNvrtc.available() || (packagedFits(variant) && PackagedPtx.index().containsKey(variant));
     }
 
     /** The loaded module of {@code variant}; the caller's thread has the device's context current. */
-    CUmodule module(KernelVariant variant) {
+    Loaded module(KernelVariant variant) {
         return modules.computeIfAbsent(variant, this::load);
     }
 
-    private CUmodule load(KernelVariant variant) {
-        if (CudaNvrtc.available()) {
+    private Loaded load(KernelVariant variant) {
+        if (CudaNvrtc.available() && !PackagedPtx.UNIT_CAPABILITY.containsKey(variant.unit())) {
             String ptx = CudaNvrtc.compile(variant, device.capability());
             CUmodule module = new CUmodule();
             int r = JCudaDriver.cuModuleLoadData(module, bytes(ptx));
             if (r == CUDA_SUCCESS) {
-                return module;
+                return new Loaded(module, "");
             }
-            if (r != CUDA_ERROR_UNSUPPORTED_PTX_VERSION || !packagedFits() || PackagedPtx.find(variant) == null) {
+            if (r != CUDA_ERROR_UNSUPPORTED_PTX_VERSION || !packagedFits(variant) || PackagedPtx.find(variant) == null) {
                 throw new DeviceException(CudaResults.describe(r, "loading the " + CudaNvrtc.status() + " PTX (ISA "
                         + PackagedPtx.isaOf(ptx) + ") of " + variant + " on " + device));
             }
@@ -50,28 +59,32 @@ final class CudaModules {
         return loadPackaged(variant);
     }
 
-    private CUmodule loadPackaged(KernelVariant variant) {
-        if (!packagedFits()) {
-            throw new DeviceException(device + ": " + CudaNvrtc.status() + ", and the packaged PTX (" + PackagedPtx.ARCH
-                    + ", ISA " + PackagedPtx.ISA + ") needs compute capability " + PackagedPtx.MIN_CAPABILITY / 10 + "."
-                    + PackagedPtx.MIN_CAPABILITY % 10 + " or newer, this device has " + device.capabilityText()
+    private Loaded loadPackaged(KernelVariant variant) {
+        if (!packagedFits(variant)) {
+            int needs = PackagedPtx.minCapability(variant.unit());
+            throw new DeviceException(device + ": " + CudaNvrtc.status() + ", and the packaged PTX of " + variant + " ("
+                    + PackagedPtx.archOf(variant.unit()) + ", ISA " + PackagedPtx.ISA + ") needs compute capability " + needs / 10 + "."
+                    + needs % 10 + " or newer, this device has " + device.capabilityText()
                     + "; install the CUDA 12 toolkit's NVRTC so kernels compile for this device");
         }
-        String ptx = PackagedPtx.find(variant);
-        if (ptx == null) {
+        String file = PackagedPtx.index().get(variant);
+        if (file == null) {
             throw new DeviceException(device + ": " + CudaNvrtc.status() + ", and no packaged PTX for " + variant + " ("
                     + (PackagedPtx.count() == 0 ? "this jar was built without nvcc, so it packages none"
                     : PackagedPtx.count() + " variants are packaged, not this one")
                     + "); install the CUDA 12 toolkit's NVRTC (libnvrtc.so.12)");
         }
-        CUmodule module = new CUmodule();
-        CudaResults.check(JCudaDriver.cuModuleLoadData(module, bytes(ptx)), "loading packaged PTX (ISA " + PackagedPtx.ISA
-                + ", " + PackagedPtx.ARCH + ") of " + variant + " on " + device);
-        return module;
+        CUmodule module = packagedFiles.computeIfAbsent(file, f -> {
+            CUmodule m = new CUmodule();
+            CudaResults.check(JCudaDriver.cuModuleLoadData(m, bytes(PackagedPtx.find(variant))), "loading packaged PTX " + f
+                    + " (ISA " + PackagedPtx.ISA + ", " + PackagedPtx.archOf(variant.unit()) + ") of " + variant + " on " + device);
+            return m;
+        });
+        return new Loaded(module, "_" + variant.tag());
     }
 
-    private boolean packagedFits() {
-        return device.capability() >= PackagedPtx.MIN_CAPABILITY;
+    private boolean packagedFits(KernelVariant variant) {
+        return device.capability() >= PackagedPtx.minCapability(variant.unit());
     }
 
     private static byte[] bytes(String ptx) {

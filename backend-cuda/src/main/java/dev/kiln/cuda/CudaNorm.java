@@ -140,7 +140,7 @@ final class CudaNorm {
 
     /** One program of norm.cl serves every kernel in it: the group size of the row-reducing ones. */
     private static String options(CudaBackend backend) {
-        return FusedArgs.groupOption(backend.cuda().properties().maxWorkGroupSize());
+        return FusedArgs.groupOptions(backend);
     }
 
     private static void perChannel(Op op, int c, String name, BufferView v) {

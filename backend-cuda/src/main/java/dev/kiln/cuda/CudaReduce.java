@@ -54,14 +54,15 @@ final class CudaReduce {    private static final int MAX_GROUP = 256;
                     + java.util.Arrays.toString(axes) + ") has no value; PyTorch raises here too");
         }
         int group = groupSize(count, backend.cuda().properties().maxWorkGroupSize());
-        String extra = options(op == ReduceOp.ARGMAX);
+        String extra = options(op == ReduceOp.ARGMAX, backend.cuda().fastPaths());
         backend.cuda().kernel(CudaKernels.REDUCE, dtype, extra)
                 .arg(op.ordinal()).arg(count).strided(kept).strided(red).arg(x.buffer()).view(out)
                 .launch(new long[]{(long) outputs * group}, new long[]{group});
     }
 
-    static String options(boolean argmax) {
-        return OP_CODES + (argmax ? " -DARGMAX" : "");
+    /** The argmax body tracks (value, index) pairs in its own tree; the others reduce through group_reduce.h and its fast path. */
+    static String options(boolean argmax, CudaFastPaths fastPaths) {
+        return OP_CODES + (argmax ? " -DARGMAX" : " " + fastPaths.reduceOption());
     }
 
     /** The kept (or reduced) dimensions of x as their own layout; only the kept part carries x's offset. */

@@ -21,7 +21,7 @@ final class CudaSoftmax {
             return;
         }
         int group = FusedArgs.groupSize(backend);
-        CudaKernelCall call = backend.cuda().kernel(CudaKernels.SOFTMAX_FORWARD, dtype, "-DGROUP_SIZE=" + group)
+        CudaKernelCall call = backend.cuda().kernel(CudaKernels.SOFTMAX_FORWARD, dtype, FusedArgs.groupOptions(backend))
                 .arg(cols).arg(log ? 1 : 0);
         view(view(call, x), out).launch(new long[]{(long) rows * group}, new long[]{group});
     }
@@ -37,7 +37,7 @@ final class CudaSoftmax {
             return;
         }
         int group = FusedArgs.groupSize(backend);
-        CudaKernelCall call = backend.cuda().kernel(CudaKernels.SOFTMAX_BACKWARD, dtype, "-DGROUP_SIZE=" + group)
+        CudaKernelCall call = backend.cuda().kernel(CudaKernels.SOFTMAX_BACKWARD, dtype, FusedArgs.groupOptions(backend))
                 .arg(cols).arg(log ? 1 : 0);
         view(view(view(call, y), dy), dx).launch(new long[]{(long) rows * group}, new long[]{group});
     }

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,16 +28,12 @@ public final class CudaToolchain {
         return Optional.empty();
     }
 
-    /** Compiles {@code variant}'s flattened unit with nvcc to PTX for {@code arch}; throws with nvcc's output when it fails. */
-    public static String nvccPtx(Path nvcc, KernelVariant variant, String arch, Path workDir) throws IOException {
-        String stem = variant.unit() + "-" + Integer.toHexString(variant.options().hashCode());
+    /** Compiles the CUDA source {@code text} with nvcc to PTX for {@code arch}; throws with nvcc's output when it fails. */
+    public static String nvccPtx(Path nvcc, String stem, String text, String arch, Path workDir) throws IOException {
         Path source = workDir.resolve(stem + ".cu");
         Path ptx = workDir.resolve(stem + ".ptx");
-        Files.writeString(source, CudaSources.load(variant.unit()).text());
-        List<String> cmd = new ArrayList<>(List.of(nvcc.toString(), "--ptx", "-arch=" + arch));
-        cmd.addAll(Arrays.asList(variant.optionWords()));
-        cmd.addAll(List.of("-o", ptx.toString(), source.toString()));
-        run(cmd, "nvcc of " + variant);
+        Files.writeString(source, text);
+        run(List.of(nvcc.toString(), "--ptx", "-arch=" + arch, "-o", ptx.toString(), source.toString()), "nvcc of " + source);
         return Files.readString(ptx);
     }
 

@@ -28,9 +28,13 @@ final class FusedArgs {
         return Integer.highestOneBit((int) Math.max(1, Math.min(256, maxThreads)));
     }
 
-    /** The -DGROUP_SIZE option of the row-reducing kernels on a device of {@code maxThreads} per block. */
-    static String groupOption(long maxThreads) {
-        return "-DGROUP_SIZE=" + groupSize(maxThreads);
+    /** The options of the row-reducing kernels (softmax, norm) on a device of {@code maxThreads} per block with these fast paths. */
+    static String groupOptions(long maxThreads, CudaFastPaths fastPaths) {
+        return "-DGROUP_SIZE=" + groupSize(maxThreads) + " " + fastPaths.reduceOption();
+    }
+
+    static String groupOptions(CudaBackend backend) {
+        return groupOptions(backend.cuda().properties().maxWorkGroupSize(), backend.cuda().fastPaths());
     }
 
     static int ceilDiv(int a, int b) {

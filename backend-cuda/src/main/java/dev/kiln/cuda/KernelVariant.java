@@ -18,6 +18,14 @@ public record KernelVariant(String unit, String options) {
         return new KernelVariant(unit, sb.toString());
     }
 
+    /**
+     * The suffix of this variant's kernel names where one packaged module holds several variants
+     * (the unit is built with -DKILN_VARIANT=tag): a hash of unit and options, the same in every build.
+     */
+    public String tag() {
+        return "v" + PtxPackager.sha256(unit + " " + options).substring(0, 10);
+    }
+
     /** The options as separate words, as nvcc and NVRTC take them. */
     public String[] optionWords() {
         return options.split(" ");

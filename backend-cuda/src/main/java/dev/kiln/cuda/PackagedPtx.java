@@ -24,10 +24,26 @@ public final class PackagedPtx {
     /** PTX ISA 8.0 is that of CUDA 12.0: every 12.x driver reads it. */
     public static final String ISA = "8.0";
     public static final int MIN_DRIVER = 12000;
+    /**
+     * CUDA-only units that use instructions older devices lack, with the capability they need: they
+     * are compiled for that virtual architecture instead of {@link #ARCH}, and always loaded from
+     * the packaged PTX (their host selection checks the device first).
+     */
+    public static final Map<String, Integer> UNIT_CAPABILITY = Map.of("matmul_tf32", 80);
     private static final Pattern VERSION = Pattern.compile("(?m)^\\.version\\s+(\\d+\\.\\d+)\\s*$");
     private static volatile Map<KernelVariant, String> index;
 
     private PackagedPtx() {
+    }
+
+    /** The capability the packaged PTX of {@code unit} needs. */
+    public static int minCapability(String unit) {
+        return UNIT_CAPABILITY.getOrDefault(unit, MIN_CAPABILITY);
+    }
+
+    /** The virtual architecture {@code unit} is compiled for. */
+    public static String archOf(String unit) {
+        return "compute_" + minCapability(unit);
     }
 
     /** The packaged PTX of {@code variant}, or null when the build packaged none for it. */
@@ -79,7 +95,7 @@ public final class PackagedPtx {
         return m.replaceFirst(".version " + isa);
     }
 
-    private static String read(String resource) {
+    static String read(String resource) {
         try (InputStream in = PackagedPtx.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
                 throw new DeviceException("packaged PTX " + resource + " is listed in " + INDEX + " but missing from the jar");

@@ -10,7 +10,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -19,10 +21,12 @@ import java.util.concurrent.Future;
 
 /**
  * Build step (process-classes) and the one place the CUDA units are compiled at build time:
- * compiles every {@link CudaVariants variant} with nvcc to PTX for {@link PackagedPtx#ARCH},
- * lowers its ISA to {@link PackagedPtx#ISA}, has ptxas assemble it for {@link #MACHINES} (which
- * proves the lowered ISA holds every instruction used) and writes it with the index into the given
- * folder. The tools run in parallel, one per core, and their counts and times are printed. A
+ * compiles every {@link CudaVariants variant} with nvcc to PTX for {@link PackagedPtx#ARCH} (a
+ * CUDA-only unit for {@link PackagedPtx#UNIT_CAPABILITY its own}), the
+ * variants of one unit and dtype together as one {@link CudaModuleSource module} (one nvcc and one
+ * ptxas run per machine for all of them), lowers its ISA to {@link PackagedPtx#ISA}, has ptxas
+ * assemble it for {@link #MACHINES} (which proves the lowered ISA holds every instruction used)
+ * and writes it with the index into the given folder. The tools run in parallel, one per core, and their counts and times are printed. A
  * failing nvcc or ptxas fails the build. {@link #CHECKS} records what each packaged module passed
  * and {@link #STAMP}, written last, the inputs it was built from: unchanged inputs run no tool.
  * Without nvcc or ptxas on the PATH it prints why and packages nothing, so the build passes and
@@ -56,7 +60,7 @@ public final class PtxPackager {
         Path stamp = out.resolve(STAMP);
         if (Files.isRegularFile(out.resolve("index.txt")) && Files.isRegularFile(out.resolve(CHECKS)) && Files.isRegularFile(stamp)
                 && Files.readString(stamp).equals(inputs)) {
-            System.out.println("[kiln] CUDA: the " + variants.size() + " packaged PTX modules in " + out
+            System.out.println("[kiln] CUDA: the " + variants.size() + " packaged PTX variants in " + out
                     + " are up to date (inputs unchanged), so nvcc and ptxas did not run");
             return;
         }
@@ -68,17 +72,20 @@ public final class PtxPackager {
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
+            List<List<KernelVariant>> modules = modules(variants);
             List<Future<String>> checked = new ArrayList<>();
-            for (KernelVariant v : variants) {
-                checked.add(pool.submit(() -> compile(nvcc.get(), ptxas.get(), v, out, work, runs)));
+            for (List<KernelVariant> module : modules) {
+                checked.add(pool.submit(() -> compile(nvcc.get(), ptxas.get(), module, out, work, runs)));
             }
             StringBuilder index = new StringBuilder();
             StringBuilder checks = new StringBuilder();
-            for (int i = 0; i < variants.size(); i++) {
+            for (int i = 0; i < modules.size(); i++) {
                 String file = checked.get(i).get();
-                index.append(file).append('\t').append(variants.get(i).unit()).append('\t').append(variants.get(i).options()).append('\n');
+                for (KernelVariant v : modules.get(i)) {
+                    index.append(file).append('\t').append(v.unit()).append('\t').append(v.options()).append('\n');
+                }
                 checks.append(file).append('\t').append(sha256(Files.readString(out.resolve(file)))).append('\t')
-                        .append(String.join(",", MACHINES)).append('\n');
+                        .append(String.join(",", machines(modules.get(i).getFirst().unit()))).append('\n');
             }
             Files.writeString(out.resolve("index.txt"), index);
             Files.writeString(out.resolve(CHECKS), checks);
@@ -89,30 +96,57 @@ public final class PtxPackager {
             pool.shutdownNow();
             deleteTree(work);
         }
-        System.out.printf("[kiln] CUDA: packaged %d PTX modules of %d units (%s, ISA %s, each assembled by ptxas for %s) in %s%n",
-                variants.size(), variants.stream().map(KernelVariant::unit).distinct().count(), PackagedPtx.ARCH, PackagedPtx.ISA,
+        System.out.printf("[kiln] CUDA: packaged %d variants of %d units as %d PTX modules (%s, ISA %s, each assembled by ptxas for %s) in %s%n",
+                variants.size(), variants.stream().map(KernelVariant::unit).distinct().count(), modules(variants).size(), PackagedPtx.ARCH, PackagedPtx.ISA,
                 MACHINES, out);
         System.out.printf("[kiln] CUDA: %s (summed), on %d parallel workers in %.1f s%n", runs.summary(), workers,
                 (System.nanoTime() - start) / 1e9);
     }
 
-    /** nvcc, then ptxas for every machine; returns the packaged file's name. */
-    private static String compile(Path nvcc, Path ptxas, KernelVariant v, Path out, Path work, ToolRuns runs) {
+    /** The variants grouped into modules: one per unit and dtype (the first option word), in first-seen order. */
+    static List<List<KernelVariant>> modules(List<KernelVariant> variants) {
+        Map<String, List<KernelVariant>> byKey = new LinkedHashMap<>();
+        for (KernelVariant v : variants) {
+            byKey.computeIfAbsent(v.unit() + " " + v.optionWords()[0], k -> new ArrayList<>()).add(v);
+        }
+        return List.copyOf(byKey.values());
+    }
+
+    /** Compiles and checks one module and writes it into {@code out}; returns the packaged file's name. */
+    private static String compile(Path nvcc, Path ptxas, List<KernelVariant> module, Path out, Path work, ToolRuns runs) {
         try {
-            String ptx = runs.time("nvcc", () -> PackagedPtx.withIsa(CudaToolchain.nvccPtx(nvcc, v, PackagedPtx.ARCH, work), PackagedPtx.ISA));
-            String file = v.unit() + "-" + sha256(v.options()).substring(0, 12) + ".ptx";
-            Path lowered = Files.writeString(work.resolve(file), ptx);
-            for (String sm : MACHINES) {
-                runs.time("ptxas", () -> {
-                    CudaToolchain.ptxas(ptxas, lowered, sm);
-                    return null;
-                });
-            }
-            Files.writeString(out.resolve(file), ptx);
+            String source = CudaModuleSource.of(module);
+            String file = module.getFirst().unit() + "-" + sha256(source).substring(0, 12) + ".ptx";
+            String unit = module.getFirst().unit();
+            Files.writeString(out.resolve(file), checkedPtx(nvcc, ptxas, file.substring(0, file.length() - 4), source,
+                    PackagedPtx.archOf(unit), machines(unit), work, runs));
             return file;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The machines ptxas assembles {@code unit} for: {@link #MACHINES}, or for a CUDA-only unit its own capability and sm_90. */
+    static List<String> machines(String unit) {
+        Integer own = PackagedPtx.UNIT_CAPABILITY.get(unit);
+        return own == null ? MACHINES : List.of("sm_" + own, MACHINES.getLast());
+    }
+
+    /**
+     * nvcc of {@code source} to PTX for {@code arch}, lowered to {@link PackagedPtx#ISA}, then
+     * ptxas of that for every machine; throws with the failing tool's output.
+     */
+    static String checkedPtx(Path nvcc, Path ptxas, String stem, String source, String arch, List<String> machines, Path work,
+                             ToolRuns runs) throws IOException {
+        String ptx = runs.time("nvcc", () -> PackagedPtx.withIsa(CudaToolchain.nvccPtx(nvcc, stem, source, arch, work), PackagedPtx.ISA));
+        Path lowered = Files.writeString(work.resolve(stem + ".lowered.ptx"), ptx);
+        for (String sm : machines) {
+            runs.time("ptxas", () -> {
+                CudaToolchain.ptxas(ptxas, lowered, sm);
+                return null;
+            });
+        }
+        return ptx;
     }
 
     private static void deleteTree(Path dir) throws IOException {
@@ -126,14 +160,13 @@ public final class PtxPackager {
         }
     }
 
-    /** What the PTX depends on: every variant, every flattened unit, the target, ISA and machines; unchanged means no rebuild. */
+    /** What the PTX depends on: the target, ISA and machines and the source of every module; unchanged means no rebuild. */
     static String inputsHash(List<KernelVariant> variants) {
-        StringBuilder all = new StringBuilder(PackagedPtx.ARCH + "\n" + PackagedPtx.ISA + "\n" + MACHINES + "\n");
-        for (KernelVariant v : variants) {
-            all.append(v).append('\n');
+        StringBuilder all = new StringBuilder(PackagedPtx.ARCH + "\n" + PackagedPtx.ISA + "\n" + MACHINES + "\n"
+                + new java.util.TreeMap<>(PackagedPtx.UNIT_CAPABILITY) + "\n");
+        for (List<KernelVariant> module : modules(variants)) {
+            all.append(CudaModuleSource.of(module)).append('\n');
         }
-        variants.stream().map(KernelVariant::unit).distinct().sorted()
-                .forEach(u -> all.append(CudaSources.load(u).text()).append('\n'));
         return sha256(all.toString());
     }
 

@@ -13,8 +13,11 @@ import dev.kiln.api.spi.params.AttentionParams;
 
 /**
  * Host side of attention.cl: the fused, blockwise forward (one launch) and backward (one launch
- * for dK and dV, one for dQ). Programs are built per head dimensions and block size, the block
- * being the largest power of two up to 32 whose shared tiles fit the device's local memory.
+ * for dK and dV, one for dQ). Programs are built per head capacities and block size: each head
+ * dimension rounded up to a power of two (one program serves, say, every d from 33 to 64; the
+ * kernel zeroes the lanes past the real d, which the launch passes), or exactly d where the
+ * rounded tiles would not fit; the block is the largest power of two up to 32 whose shared tiles
+ * fit the device's local memory.
  */
 final class OpenClAttention {
     private static final String FILE = "attention.cl";
@@ -35,11 +38,11 @@ final class OpenClAttention {
         if (s.bh() == 0 || s.lq == 0) {
             return;
         }
-        int block = block(backend, op, dtype, s);
-        KernelCall call = masking(backend.cl().kernel(FILE, "attention_forward", dtype, options(s, block)), dtype, s, p,
+        Capacity cap = capacity(backend, op, dtype, s);
+        KernelCall call = masking(backend.cl().kernel(FILE, "attention_forward", dtype, cap.options()), dtype, s, p,
                 keyPaddingMask, q);
         view(view(view(view(view(call, q), k), v), out), logsumexp)
-                .launch(new long[]{(long) ceilDiv(s.lq, block) * block, s.bh()}, new long[]{block, 1});
+                .launch(new long[]{(long) ceilDiv(s.lq, cap.block) * cap.block, s.bh()}, new long[]{cap.block, 1});
     }
 
     static void backward(OpenClBackend backend, BufferView dout, BufferView q, BufferView k, BufferView v,
@@ -57,24 +60,27 @@ final class OpenClAttention {
         if (s.bh() == 0) {
             return;
         }
-        int block = block(backend, op, dtype, s);
-        String options = options(s, block);
+        Capacity cap = capacity(backend, op, dtype, s);
+        String options = cap.options();
         if (s.lk > 0) {
             KernelCall kv = masking(backend.cl().kernel(FILE, "attention_backward_kv", dtype, options), dtype, s, p,
                     keyPaddingMask, q);
             view(view(view(view(view(view(view(view(kv, dout), q), k), v), out), logsumexp), dk), dv)
-                    .launch(new long[]{(long) ceilDiv(s.lk, block) * block, s.bh()}, new long[]{block, 1});
+                    .launch(new long[]{(long) ceilDiv(s.lk, cap.block) * cap.block, s.bh()}, new long[]{cap.block, 1});
         }
         if (s.lq > 0) {
             KernelCall qc = masking(backend.cl().kernel(FILE, "attention_backward_q", dtype, options), dtype, s, p,
                     keyPaddingMask, q);
             view(view(view(view(view(view(view(qc, dout), q), k), v), out), logsumexp), dq)
-                    .launch(new long[]{(long) ceilDiv(s.lq, block) * block, s.bh()}, new long[]{block, 1});
+                    .launch(new long[]{(long) ceilDiv(s.lq, cap.block) * cap.block, s.bh()}, new long[]{cap.block, 1});
         }
     }
 
-    private static String options(Dims s, int block) {
-        return "-DHEAD_DIM=" + s.d + " -DVALUE_DIM=" + s.dv + " -DBLOCK=" + block;
+    /** The HEAD_DIM and VALUE_DIM capacities a program is built for, and its block. */
+    private record Capacity(int d, int dv, int block) {
+        String options() {
+            return "-DHEAD_DIM=" + d + " -DVALUE_DIM=" + dv + " -DBLOCK=" + block;
+        }
     }
 
     /** The MASKING_ARGS of attention.cl, in order; an absent padding mask passes {@code standIn}, unread. */
@@ -84,22 +90,41 @@ final class OpenClAttention {
         call.arg(s.lq).arg(s.lk).arg(s.h).arg(p.causal() ? 1 : 0).scalar(dtype, p.scale());
         FusedArgs.optional(call, mask, standIn);
         call.arg(dropout ? (float) p.dropoutP() : 0f).scalar(dtype, dropout ? 1.0 / (1.0 - p.dropoutP()) : 1.0);
-        return OpenClDropout.key(call, dropout ? p.dropoutKey() : new DropoutKey(0, 0, 0));
+        return OpenClDropout.key(call, dropout ? p.dropoutKey() : new DropoutKey(0, 0, 0)).arg(s.d).arg(s.dv);
     }
 
-    /** The largest power-of-two block up to 32 whose shared tiles fit; both passes use it. */
-    private static int block(OpenClBackend backend, Op op, DType dtype, Dims s) {
+    /** Power-of-two capacities when their tiles fit, else the exact dimensions; both passes use the result. */
+    private static Capacity capacity(OpenClBackend backend, Op op, DType dtype, Dims s) {
         long budget = Math.min(LOCAL_BUDGET, backend.cl().properties().localMemoryBytes());
         long maxGroup = backend.cl().properties().maxWorkGroupSize();
-        for (int block = MAX_BLOCK; block >= 1; block /= 2) {
-            long tiles = (long) block * (s.d + s.dv + 2) * dtype.byteSize() + (long) block * Integer.BYTES;
-            if (tiles <= budget && block <= maxGroup) {
-                return block;
-            }
+        int d = roundUp(s.d);
+        int dv = roundUp(s.dv);
+        int block = block(dtype, d, dv, budget, maxGroup);
+        if (block > 0) {
+            return new Capacity(d, dv, block);
+        }
+        block = block(dtype, s.d, s.dv, budget, maxGroup);
+        if (block > 0) {
+            return new Capacity(s.d, s.dv, block);
         }
         throw new KilnException(op.stem() + ": head dimensions d = " + s.d + ", dv = " + s.dv + " in " + dtype
                 + " need more local memory for one key row than " + backend.description() + " has (" + budget
                 + " bytes); split the heads into smaller ones");
+    }
+
+    private static int roundUp(int dim) {
+        return Integer.bitCount(dim) == 1 ? dim : Integer.highestOneBit(dim) << 1;
+    }
+
+    /** The largest power-of-two block up to 32 whose shared tiles for capacities d, dv fit, or 0. */
+    private static int block(DType dtype, int d, int dv, long budget, long maxGroup) {
+        for (int block = MAX_BLOCK; block >= 1; block /= 2) {
+            long tiles = (long) block * (d + dv + 2) * dtype.byteSize() + (long) block * Integer.BYTES;
+            if (tiles <= budget && block <= maxGroup) {
+                return block;
+            }
+        }
+        return 0;
     }
 
     /** Sizes of one attention call, validated against each other. */

@@ -1,7 +1,7 @@
 /*
  * Scaled-dot-product attention, fused and blockwise with an online softmax (FlashAttention):
  * scores exist for one query row against one key tile at a time, so memory is O(block x head
- * dim), never O(lq x lk). q [bh, lq, HEAD_DIM], k [bh, lk, HEAD_DIM], v [bh, lk, VALUE_DIM],
+ * dim), never O(lq x lk). q [bh, lq, head_dim], k [bh, lk, head_dim], v [bh, lk, value_dim],
  * contiguous; bh = batch * heads is the second launch dimension.
  *
  * Masking: key j is ignored for query i when the padding mask of its batch says so or, if causal,
@@ -9,13 +9,26 @@
  * keeps weight (bh, i, j) when mask element (bh*lq + i)*lk + j of the dropout key is kept and
  * scales it by kept_scale = 1/(1-p); the logsumexp is that of the scores before dropout.
  *
- * -D options: HEAD_DIM, VALUE_DIM, and BLOCK (rows per work-group and per shared tile).
+ * -D options: HEAD_DIM and VALUE_DIM, the capacities of the register rows and shared tiles, and
+ * BLOCK (rows per work-group and per shared tile). The real head sizes are the head_dim <= HEAD_DIM
+ * and value_dim <= VALUE_DIM arguments: lanes past them hold zeros, which add nothing to a dot
+ * product and are never stored, so one build serves every head size up to its capacities while
+ * every register row stays indexed by compile-time constants.
  * The backward pass recomputes P = exp(s - logsumexp) and uses D_i = dout_i . out_i:
  * dS = P * (z * dout.v - D). One kernel owns key rows (dK, dV summed over queries), another owns
  * query rows (dQ summed over keys), so no two work-items write one row and no atomics are needed.
  */
 #include "prelude.h"
 #include "philox.h"
+
+/*
+ * The lanes the loops over a row walk: all of a capacity small enough to unroll into registers
+ * (lanes past the real size are zeros there), else only the real size, for rows that live in
+ * local memory anyway.
+ */
+#define UNROLL_LANES 128
+#define HEAD_LANES (HEAD_DIM <= UNROLL_LANES ? HEAD_DIM : head_dim)
+#define VALUE_LANES (VALUE_DIM <= UNROLL_LANES ? VALUE_DIM : value_dim)
 
 /* Everything about masking and dropout that the kernels pass along unchanged. */
 typedef struct {
@@ -55,7 +68,7 @@ INLINE REAL dropout_factor(Masking m, int bh, int i, int j) {
 
 #define MASKING_ARGS int lq, int lk, int heads, int causal, REAL scale, \
     int has_mask, GLOBAL const u8 *mask, int mask_off, float dropout_p, REAL kept_scale, \
-    u32 seed_lo, u32 seed_hi, u32 layer, u32 step_lo, u32 step_hi
+    u32 seed_lo, u32 seed_hi, u32 layer, u32 step_lo, u32 step_hi, int head_dim, int value_dim
 #define MASKING_OF_ARGS masking(lq, lk, heads, causal, has_mask, dropout_p, kept_scale, \
     seed_lo, seed_hi, layer, step_lo, step_hi)
 
@@ -67,12 +80,12 @@ INLINE REAL dropout_factor(Masking m, int bh, int i, int j) {
 #define LOAD_KEY_TILE(k_tile, v_tile, ignored, j0)                                             \
     do {                                                                                       \
         for (int t_ = LID(0); t_ < BLOCK * HEAD_DIM; t_ += LSIZE(0)) {                         \
-            int j_ = (j0) + t_ / HEAD_DIM;                                                     \
-            k_tile[t_] = j_ < lk ? k[k_base + j_ * HEAD_DIM + t_ % HEAD_DIM] : (T) 0;          \
+            int j_ = (j0) + t_ / HEAD_DIM, c_ = t_ % HEAD_DIM;                                 \
+            k_tile[t_] = j_ < lk && c_ < head_dim ? k[k_base + j_ * head_dim + c_] : (T) 0;    \
         }                                                                                      \
         for (int t_ = LID(0); t_ < BLOCK * VALUE_DIM; t_ += LSIZE(0)) {                        \
-            int j_ = (j0) + t_ / VALUE_DIM;                                                    \
-            v_tile[t_] = j_ < lk ? v[v_base + j_ * VALUE_DIM + t_ % VALUE_DIM] : (T) 0;        \
+            int j_ = (j0) + t_ / VALUE_DIM, c_ = t_ % VALUE_DIM;                               \
+            v_tile[t_] = j_ < lk && c_ < value_dim ? v[v_base + j_ * value_dim + c_] : (T) 0;  \
         }                                                                                      \
         for (int t_ = LID(0); t_ < BLOCK; t_ += LSIZE(0)) {                                    \
             int j_ = (j0) + t_;                                                                \
@@ -94,17 +107,17 @@ KERNEL void KNAME(attention_forward)(MASKING_ARGS,
     int i0 = GROUP(0) * BLOCK;
     int i = i0 + LID(0);
     int active = i < lq;
-    int k_base = k_off + bh * lk * HEAD_DIM;
-    int v_base = v_off + bh * lk * VALUE_DIM;
+    int k_base = k_off + bh * lk * head_dim;
+    int v_base = v_off + bh * lk * value_dim;
     int last_query = min(i0 + BLOCK, lq) - 1;
 
     REAL q_row[HEAD_DIM];
     REAL acc[VALUE_DIM];
     REAL s[BLOCK];
-    for (int c = 0; c < HEAD_DIM; c++) {
-        q_row[c] = active ? q[q_off + (bh * lq + i) * HEAD_DIM + c] : (REAL) 0;
+    for (int c = 0; c < HEAD_LANES; c++) {
+        q_row[c] = active && c < head_dim ? q[q_off + (bh * lq + i) * head_dim + c] : (REAL) 0;
     }
-    for (int c = 0; c < VALUE_DIM; c++) {
+    for (int c = 0; c < VALUE_LANES; c++) {
         acc[c] = 0;
     }
     REAL row_max = -INFINITY;
@@ -117,7 +130,7 @@ KERNEL void KNAME(attention_forward)(MASKING_ARGS,
             for (int jj = 0; jj < BLOCK; jj++) {
                 int masked = ignored[jj] || (causal && j0 + jj > i);
                 REAL dot = 0;
-                for (int c = 0; c < HEAD_DIM; c++) {
+                for (int c = 0; c < HEAD_LANES; c++) {
                     dot += q_row[c] * k_tile[jj * HEAD_DIM + c];
                 }
                 s[jj] = masked ? -INFINITY : scale * dot;
@@ -128,7 +141,7 @@ KERNEL void KNAME(attention_forward)(MASKING_ARGS,
                 /* rescale what was summed under the old maximum (exp(-inf) = 0 on the first live tile) */
                 REAL correction = exp(row_max - new_max);
                 row_sum *= correction;
-                for (int c = 0; c < VALUE_DIM; c++) {
+                for (int c = 0; c < VALUE_LANES; c++) {
                     acc[c] *= correction;
                 }
                 for (int jj = 0; jj < BLOCK; jj++) {
@@ -136,7 +149,7 @@ KERNEL void KNAME(attention_forward)(MASKING_ARGS,
                     row_sum += e;
                     REAL w = e == (REAL) 0 ? (REAL) 0 : e * dropout_factor(m, bh, i, j0 + jj);
                     if (w != (REAL) 0) {
-                        for (int c = 0; c < VALUE_DIM; c++) {
+                        for (int c = 0; c < VALUE_LANES; c++) {
                             acc[c] += w * v_tile[jj * VALUE_DIM + c];
                         }
                     }
@@ -148,8 +161,10 @@ KERNEL void KNAME(attention_forward)(MASKING_ARGS,
     }
     if (active) {
         REAL inv = row_sum > (REAL) 0 ? (REAL) 1 / row_sum : (REAL) 0;
-        for (int c = 0; c < VALUE_DIM; c++) {
-            out[out_off + (bh * lq + i) * VALUE_DIM + c] = (T) (acc[c] * inv);
+        for (int c = 0; c < VALUE_LANES; c++) {
+            if (c < value_dim) {
+                out[out_off + (bh * lq + i) * value_dim + c] = (T) (acc[c] * inv);
+            }
         }
         logsumexp[lse_off + bh * lq + i] = (T) (row_sum > (REAL) 0 ? row_max + log(row_sum) : -INFINITY);
     }
@@ -174,40 +189,40 @@ KERNEL void KNAME(attention_backward_kv)(MASKING_ARGS,
     int j0 = GROUP(0) * BLOCK;
     int j = j0 + LID(0);
     int active = j < lk;
-    int q_base = q_off + bh * lq * HEAD_DIM;
-    int do_base = dout_off + bh * lq * VALUE_DIM;
-    int o_base = out_off + bh * lq * VALUE_DIM;
+    int q_base = q_off + bh * lq * head_dim;
+    int do_base = dout_off + bh * lq * value_dim;
+    int o_base = out_off + bh * lq * value_dim;
 
     REAL k_row[HEAD_DIM];
     REAL v_row[VALUE_DIM];
     REAL dk_row[HEAD_DIM];
     REAL dv_row[VALUE_DIM];
     int ignored = !active || (has_mask && mask[mask_off + (bh / heads) * lk + j] != 0);
-    for (int c = 0; c < HEAD_DIM; c++) {
-        k_row[c] = active ? k[k_off + (bh * lk + j) * HEAD_DIM + c] : (REAL) 0;
+    for (int c = 0; c < HEAD_LANES; c++) {
+        k_row[c] = active && c < head_dim ? k[k_off + (bh * lk + j) * head_dim + c] : (REAL) 0;
         dk_row[c] = 0;
     }
-    for (int c = 0; c < VALUE_DIM; c++) {
-        v_row[c] = active ? v[v_off + (bh * lk + j) * VALUE_DIM + c] : (REAL) 0;
+    for (int c = 0; c < VALUE_LANES; c++) {
+        v_row[c] = active && c < value_dim ? v[v_off + (bh * lk + j) * value_dim + c] : (REAL) 0;
         dv_row[c] = 0;
     }
 
     /* with a causal mask, queries before j0 see none of these keys */
     for (int i0 = causal ? j0 : 0; i0 < lq; i0 += BLOCK) {
         for (int t = LID(0); t < BLOCK * HEAD_DIM; t += LSIZE(0)) {
-            int i = i0 + t / HEAD_DIM;
-            q_tile[t] = i < lq ? q[q_base + i * HEAD_DIM + t % HEAD_DIM] : (T) 0;
+            int i = i0 + t / HEAD_DIM, c = t % HEAD_DIM;
+            q_tile[t] = i < lq && c < head_dim ? q[q_base + i * head_dim + c] : (T) 0;
         }
         for (int t = LID(0); t < BLOCK * VALUE_DIM; t += LSIZE(0)) {
-            int i = i0 + t / VALUE_DIM;
-            do_tile[t] = i < lq ? dout[do_base + i * VALUE_DIM + t % VALUE_DIM] : (T) 0;
+            int i = i0 + t / VALUE_DIM, c = t % VALUE_DIM;
+            do_tile[t] = i < lq && c < value_dim ? dout[do_base + i * value_dim + c] : (T) 0;
         }
         for (int t = LID(0); t < BLOCK; t += LSIZE(0)) {
             int i = i0 + t;
             REAL delta = 0;
             if (i < lq) {
-                for (int c = 0; c < VALUE_DIM; c++) {
-                    delta += (REAL) dout[do_base + i * VALUE_DIM + c] * (REAL) out[o_base + i * VALUE_DIM + c];
+                for (int c = 0; c < value_dim; c++) {
+                    delta += (REAL) dout[do_base + i * value_dim + c] * (REAL) out[o_base + i * value_dim + c];
                 }
             }
             delta_tile[t] = delta;
@@ -221,14 +236,14 @@ KERNEL void KNAME(attention_backward_kv)(MASKING_ARGS,
                     continue;
                 }
                 REAL dot = 0;
-                for (int c = 0; c < HEAD_DIM; c++) {
+                for (int c = 0; c < HEAD_LANES; c++) {
                     dot += q_tile[ii * HEAD_DIM + c] * k_row[c];
                 }
                 REAL prob = exp(scale * dot - lse_tile[ii]);
                 REAL z = dropout_factor(m, bh, i, j);
                 REAL d_prob = 0;
                 if (z != (REAL) 0 && prob != (REAL) 0) {
-                    for (int c = 0; c < VALUE_DIM; c++) {
+                    for (int c = 0; c < VALUE_LANES; c++) {
                         d_prob += do_tile[ii * VALUE_DIM + c] * v_row[c];
                     }
                     d_prob *= z;
@@ -236,12 +251,12 @@ KERNEL void KNAME(attention_backward_kv)(MASKING_ARGS,
                 REAL weight = prob * z;
                 REAL ds = prob * (d_prob - delta_tile[ii]);
                 if (weight != (REAL) 0) {
-                    for (int c = 0; c < VALUE_DIM; c++) {
+                    for (int c = 0; c < VALUE_LANES; c++) {
                         dv_row[c] += weight * do_tile[ii * VALUE_DIM + c];
                     }
                 }
                 if (ds != (REAL) 0) {
-                    for (int c = 0; c < HEAD_DIM; c++) {
+                    for (int c = 0; c < HEAD_LANES; c++) {
                         dk_row[c] += scale * ds * q_tile[ii * HEAD_DIM + c];
                     }
                 }
@@ -250,11 +265,15 @@ KERNEL void KNAME(attention_backward_kv)(MASKING_ARGS,
         BARRIER();
     }
     if (active) {
-        for (int c = 0; c < HEAD_DIM; c++) {
-            dk[dk_off + (bh * lk + j) * HEAD_DIM + c] = (T) dk_row[c];
+        for (int c = 0; c < HEAD_LANES; c++) {
+            if (c < head_dim) {
+                dk[dk_off + (bh * lk + j) * head_dim + c] = (T) dk_row[c];
+            }
         }
-        for (int c = 0; c < VALUE_DIM; c++) {
-            dv[dv_off + (bh * lk + j) * VALUE_DIM + c] = (T) dv_row[c];
+        for (int c = 0; c < VALUE_LANES; c++) {
+            if (c < value_dim) {
+                dv[dv_off + (bh * lk + j) * value_dim + c] = (T) dv_row[c];
+            }
         }
     }
 }
@@ -274,21 +293,22 @@ KERNEL void KNAME(attention_backward_q)(MASKING_ARGS,
     int i0 = GROUP(0) * BLOCK;
     int i = i0 + LID(0);
     int active = i < lq;
-    int k_base = k_off + bh * lk * HEAD_DIM;
-    int v_base = v_off + bh * lk * VALUE_DIM;
+    int k_base = k_off + bh * lk * head_dim;
+    int v_base = v_off + bh * lk * value_dim;
     int last_query = min(i0 + BLOCK, lq) - 1;
 
     REAL q_row[HEAD_DIM];
     REAL do_row[VALUE_DIM];
     REAL dq_row[HEAD_DIM];
     REAL delta = 0;
-    for (int c = 0; c < HEAD_DIM; c++) {
-        q_row[c] = active ? q[q_off + (bh * lq + i) * HEAD_DIM + c] : (REAL) 0;
+    for (int c = 0; c < HEAD_LANES; c++) {
+        q_row[c] = active && c < head_dim ? q[q_off + (bh * lq + i) * head_dim + c] : (REAL) 0;
         dq_row[c] = 0;
     }
-    for (int c = 0; c < VALUE_DIM; c++) {
-        do_row[c] = active ? dout[dout_off + (bh * lq + i) * VALUE_DIM + c] : (REAL) 0;
-        delta += active ? do_row[c] * (REAL) out[out_off + (bh * lq + i) * VALUE_DIM + c] : (REAL) 0;
+    for (int c = 0; c < VALUE_LANES; c++) {
+        int live = active && c < value_dim;
+        do_row[c] = live ? dout[dout_off + (bh * lq + i) * value_dim + c] : (REAL) 0;
+        delta += live ? do_row[c] * (REAL) out[out_off + (bh * lq + i) * value_dim + c] : (REAL) 0;
     }
     REAL lse = active ? (REAL) logsumexp[lse_off + bh * lq + i] : -INFINITY;
 
@@ -301,21 +321,21 @@ KERNEL void KNAME(attention_backward_q)(MASKING_ARGS,
                     continue;
                 }
                 REAL dot = 0;
-                for (int c = 0; c < HEAD_DIM; c++) {
+                for (int c = 0; c < HEAD_LANES; c++) {
                     dot += q_row[c] * k_tile[jj * HEAD_DIM + c];
                 }
                 REAL prob = exp(scale * dot - lse);
                 REAL z = dropout_factor(m, bh, i, j);
                 REAL d_prob = 0;
                 if (z != (REAL) 0 && prob != (REAL) 0) {
-                    for (int c = 0; c < VALUE_DIM; c++) {
+                    for (int c = 0; c < VALUE_LANES; c++) {
                         d_prob += do_row[c] * v_tile[jj * VALUE_DIM + c];
                     }
                     d_prob *= z;
                 }
                 REAL ds = prob * (d_prob - delta);
                 if (ds != (REAL) 0) {
-                    for (int c = 0; c < HEAD_DIM; c++) {
+                    for (int c = 0; c < HEAD_LANES; c++) {
                         dq_row[c] += scale * ds * k_tile[jj * HEAD_DIM + c];
                     }
                 }
@@ -324,8 +344,10 @@ KERNEL void KNAME(attention_backward_q)(MASKING_ARGS,
         BARRIER();
     }
     if (active) {
-        for (int c = 0; c < HEAD_DIM; c++) {
-            dq[dq_off + (bh * lq + i) * HEAD_DIM + c] = (T) dq_row[c];
+        for (int c = 0; c < HEAD_LANES; c++) {
+            if (c < head_dim) {
+                dq[dq_off + (bh * lq + i) * head_dim + c] = (T) dq_row[c];
+            }
         }
     }
 }

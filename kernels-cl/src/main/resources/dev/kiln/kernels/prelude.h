@@ -121,10 +121,17 @@ typedef unsigned long long u64;
 #define ACC float
 #endif
 
-/* Kernel names: KNAME(unary) is unary_f32 when compiled with -DKILN_F32. */
+/*
+ * Kernel names: KNAME(unary) is unary_f32 when compiled with -DKILN_F32. Where one CUDA module
+ * holds several builds of a unit, each build sets KILN_VARIANT and its names end in it.
+ */
 #define KILN_PASTE(a, b) a##_##b
 #define KILN_NAME(a, b) KILN_PASTE(a, b)
+#if defined(KILN_VARIANT)
+#define KNAME(stem) KILN_NAME(KILN_NAME(stem, DTYPE), KILN_VARIANT)
+#else
 #define KNAME(stem) KILN_NAME(stem, DTYPE)
+#endif
 
 /* ---- strided layouts ---- */
 #ifndef MAX_RANK

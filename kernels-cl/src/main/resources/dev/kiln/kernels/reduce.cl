@@ -1,11 +1,12 @@
 /*
  * Reductions over axes, deterministic: one work-group per output element; work-item t combines
  * elements t, t + L, t + 2L, ... of the reduced range, then the group combines its L partial
- * results in a fixed tree. The host splits x into kept (per output) and reduced (per element)
+ * results in a fixed tree (group_reduce.h). The host splits x into kept (per output) and reduced (per element)
  * views. SUM / MAX / MIN arrive as a run-time code (-DREDUCE_<NAME>=<n>); -DARGMAX compiles the
  * index-tracking variant, which writes I64. The work-group size is a power of two <= MAX_GROUP.
  */
 #include "prelude.h"
+#include "group_reduce.h"
 
 #define MAX_GROUP 256
 
@@ -36,6 +37,8 @@ INLINE T combine(int op, T a, T b) {
     return op == REDUCE_MAX ? (a > b ? a : b) : (a < b ? a : b);
 }
 
+#define COMBINE_OP(a, b) combine(op, (a), (b))
+
 KERNEL void KNAME(reduce)(int op, int count, Strided keptv, Strided redv, GLOBAL const T *x, Strided ov, GLOBAL T *out) {
     LOCAL T partial[MAX_GROUP];
     int g = GROUP(0);
@@ -46,16 +49,10 @@ KERNEL void KNAME(reduce)(int op, int count, Strided keptv, Strided redv, GLOBAL
     for (int r = t; r < count; r += l) {
         acc = combine(op, acc, x[base + strided_index(redv, r)]);
     }
-    partial[t] = acc;
-    BARRIER();
-    for (int step = l / 2; step > 0; step >>= 1) {
-        if (t < step) {
-            partial[t] = combine(op, partial[t], partial[t + step]);
-        }
-        BARRIER();
-    }
+    T total;
+    GROUP_REDUCE(partial, acc, COMBINE_OP, total);
     if (t == 0) {
-        out[strided_index(ov, g)] = partial[0];
+        out[strided_index(ov, g)] = total;
     }
 }
 
@@ -71,6 +68,8 @@ INLINE int beats(T a, int i, T b, int j) {
     }
     return b > a || (b == a && j < i);
 }
+
+#define COMBINE_OP(a, b) combine(op, (a), (b))
 
 KERNEL void KNAME(reduce)(int op, int count, Strided keptv, Strided redv, GLOBAL const T *x, Strided ov, GLOBAL i64 *out) {
     LOCAL T best[MAX_GROUP];
