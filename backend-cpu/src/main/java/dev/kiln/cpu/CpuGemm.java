@@ -1,6 +1,11 @@
 package dev.kiln.cpu;
 
+import static dev.kiln.cpu.CpuGemmKernel.FS;
+import static dev.kiln.cpu.CpuGemmKernel.L;
+
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -103,29 +108,34 @@ final class CpuGemm {
      */
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
                               int s0, int s1, float[] bp, int at) {
+        if (!transB) {
+            // row by row: each B row is read once, in order, and split into its slivers by vector copies
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (pc + p) * ldb + jc;
+                for (int s = s0; s < s1; s++) {
+                    int j0 = s * NR;
+                    int dst = at + s * kc * NR + p * NR;
+                    for (int j = 0; j < NR; j += L) {
+                        VectorMask<Float> inside = FS.indexInRange(j0 + j, nc);
+                        FloatVector.fromArray(FS, b, src + j0 + j, inside).intoArray(bp, dst + j);
+                    }
+                }
+            }
+            return;
+        }
         for (int s = s0; s < s1; s++) {
             int j0 = s * NR;
             int cols = Math.min(NR, nc - j0);
             int dst = at + s * kc * NR;
-            if (!transB) {
-                for (int p = 0; p < kc; p++) {
-                    int src = bOff + (pc + p) * ldb + jc + j0;
-                    System.arraycopy(b, src, bp, dst + p * NR, cols);
-                    for (int jj = cols; jj < NR; jj++) {
-                        bp[dst + p * NR + jj] = 0f;
+            for (int jj = 0; jj < NR; jj++) {
+                if (jj < cols) {
+                    int src = bOff + (jc + j0 + jj) * ldb + pc;
+                    for (int p = 0; p < kc; p++) {
+                        bp[dst + p * NR + jj] = b[src + p];
                     }
-                }
-            } else {
-                for (int jj = 0; jj < NR; jj++) {
-                    if (jj < cols) {
-                        int src = bOff + (jc + j0 + jj) * ldb + pc;
-                        for (int p = 0; p < kc; p++) {
-                            bp[dst + p * NR + jj] = b[src + p];
-                        }
-                    } else {
-                        for (int p = 0; p < kc; p++) {
-                            bp[dst + p * NR + jj] = 0f;
-                        }
+                } else {
+                    for (int p = 0; p < kc; p++) {
+                        bp[dst + p * NR + jj] = 0f;
                     }
                 }
             }
