@@ -2,7 +2,12 @@
 
 Prints one line per workload, `PEER WORKLOAD median M min A max B UNIT`, the format of KilnBench.
 Usage: python3 peers.py numpy|torch REPS WARMUP WORKLOAD... (WORKLOAD as KilnBench names them,
-with the backend part naming the peer's device: sgemm:cpu:N, mlp:cpu, conv2d:cpu, attention:cpu).
+with the backend part naming the peer's device: sgemm:cpu:N, mlp:cpu, conv2d:cpu, attention:cpu,
+train-mlp:cpu, train-lenet:cpu, train-transformer:cpu).
+
+The training steps are the twins of Kiln's MlpTrainingStep, LeNetTrainingStep and
+TransformerTrainingStep: the same models, loss and Adam (lr 1e-3) on one fixed batch, so a step is
+forward, backward and the optimizer update, without data loading.
 """
 import resource
 import sys
@@ -52,6 +57,9 @@ def torch_workload(spec, reps, warmup):
     import torch.nn.functional as F
     torch.manual_seed(1)
     kind, _, *size = spec.split(":")
+    if kind.startswith("train-"):
+        torch_training(spec, reps, warmup)
+        return
     with torch.no_grad():
         if kind == "sgemm":
             n = int(size[0])
@@ -77,6 +85,56 @@ def torch_workload(spec, reps, warmup):
             grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024.0
             ms = [s * 1e3 for s in timed(attention, reps, warmup)]
             line("torch", spec, ms, "ms", f" peak-RSS-growth-MiB {grown:.1f}")
+
+
+def CausalEncoder(nn):
+    """Two PyTorch-default encoder layers (post-norm, ReLU, dropout 0.1), d 128, 4 heads, ff 512, with a causal mask."""
+    import torch
+
+    class Encoder(nn.Module):
+        def __init__(self):
+            super().__init__()
+            layer = nn.TransformerEncoderLayer(128, 4, 512, dropout=0.1, batch_first=True)
+            self.encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+            self.register_buffer("causal", torch.triu(torch.full((64, 64), float("-inf")), diagonal=1))
+
+        def forward(self, src):
+            return self.encoder(src, mask=self.causal)
+
+    return Encoder()
+
+
+def training_step(spec):
+    """The model, its fixed batch, the loss and the unit of a train-* workload, as Kiln's twins build them."""
+    import torch
+    from torch import nn
+    kind = spec.split(":")[0]
+    if kind == "train-mlp":
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Dropout(0.2),
+                              nn.Linear(128, 128), nn.ReLU(), nn.Dropout(0.2), nn.Linear(128, 10))
+        x, target, loss, per_step = torch.rand(64, 784), torch.randint(0, 10, (64,)), nn.CrossEntropyLoss(), 64
+    elif kind == "train-lenet":
+        model = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                              nn.Conv2d(6, 16, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                              nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+        x, target, loss, per_step = torch.rand(64, 1, 28, 28), torch.randint(0, 10, (64,)), nn.CrossEntropyLoss(), 64
+    else:
+        model = CausalEncoder(nn)
+        x, target, loss, per_step = torch.randn(32, 64, 128), torch.randn(32, 64, 128), nn.MSELoss(), 1
+    model.train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+
+    def step():
+        optimizer.zero_grad(set_to_none=True)
+        loss(model(x), target).backward()
+        optimizer.step()
+
+    return step, per_step, "samples/s" if per_step > 1 else "steps/s"
+
+
+def torch_training(spec, reps, warmup):
+    step, per_step, unit = training_step(spec)
+    line("torch", spec, [per_step / s for s in timed(step, reps, warmup)], unit)
 
 
 def main():

@@ -1,6 +1,6 @@
 """Reads the lines of one side-by-side run and prints, per workload, Kiln's median and its ratio to each peer.
 
-For rates (GFLOP/s) the ratio is Kiln / peer (> 1: Kiln faster); for times (ms) it is peer / Kiln,
+For rates (GFLOP/s, samples/s, steps/s) the ratio is Kiln / peer (> 1: Kiln faster); for times (ms) it is peer / Kiln,
 so that > 1 always means Kiln is faster. The OpenCL backend is compared with CLBlast and with the
 CPU peers' figures only where the workload names the same op.
 """
@@ -19,7 +19,7 @@ def main():
             kind, backend, *size = spec.split(":")
             key = (kind, ":".join(size))
             rows.setdefault(key, []).append((peer, backend, float(med), float(lo), float(hi), unit))
-    print(f"{'workload':<16} {'who':<14} {'median':>9} {'min-max':>17}  unit      Kiln/peer (>1 = Kiln faster)")
+    print(f"{'workload':<20} {'who':<14} {'median':>9} {'min-max':>17}  unit      Kiln/peer (>1 = Kiln faster)")
     for (kind, size), entries in sorted(rows.items()):
         kiln = [e for e in entries if e[0] == "kiln"]
         for peer, backend, med, lo, hi, unit in entries:
@@ -27,10 +27,10 @@ def main():
             if peer != "kiln":
                 for _, kb, kmed, _, _, kunit in kiln:
                     if kunit == unit and kmed > 0 and med > 0:
-                        r = kmed / med if unit == "GFLOP/s" else med / kmed
+                        r = med / kmed if unit == "ms" else kmed / med
                         ratios.append(f"kiln-{kb} {r:.2f}x")
             name = f"{peer}-{backend}"
-            print(f"{kind + ' ' + size:<16} {name:<14} {med:>9.2f} {lo:>8.2f}-{hi:<8.2f}  {unit:<9} {' '.join(ratios)}")
+            print(f"{kind + ' ' + size:<20} {name:<14} {med:>9.2f} {lo:>8.2f}-{hi:<8.2f}  {unit:<9} {' '.join(ratios)}")
 
 
 if __name__ == "__main__":

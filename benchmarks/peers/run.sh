@@ -49,6 +49,9 @@ clblast() { if [ -n "$CLBLAST" ]; then "$CLBLAST" "$REPS" "$@" | sed 's/^clblast
   kiln mlp:cpu mlp:opencl; numpy mlp:cpu; torch mlp:cpu
   kiln conv2d:cpu; torch conv2d:cpu
   kiln attention:cpu; torch attention:cpu
+  for model in mlp lenet transformer; do
+    kiln "train-$model:cpu" "train-$model:opencl"; torch "train-$model:cpu"
+  done
   echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT"
 echo

@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,6 +16,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             PredictCommand.class,
             CompareOptimizersCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {"", "Run 'kiln <command> --help' for the options of a command."})
