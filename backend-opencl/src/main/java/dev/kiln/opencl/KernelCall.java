@@ -113,11 +113,14 @@ public final class KernelCall {
 
     /** An NDRange launch; {@code local} may be null. */
     public void launch(long[] global, long[] local) {
-        synchronized (kernel) {
-            for (int i = 0; i < args.size(); i++) {
-                clSetKernelArg(kernel, i, args.get(i).size, args.get(i).value);
+        // while open: the device's close must not release the kernel between setting its arguments and queueing it
+        device.whileOpen(name, () -> {
+            synchronized (kernel) {
+                for (int i = 0; i < args.size(); i++) {
+                    clSetKernelArg(kernel, i, args.get(i).size, args.get(i).value);
+                }
+                device.launch(kernel, name, global.length, global, local);
             }
-            device.launch(kernel, name, global.length, global, local);
-        }
+        });
     }
 }

@@ -27,7 +27,7 @@ import java.nio.ByteBuffer;
  * the device's in-order queue; nothing is computed on the host. Each op family's host code lives
  * in its own class ({@code OpenClElementwise}, {@code OpenClReduce}, ...).
  */
-public final class OpenClBackend implements Backend {
+public final class OpenClBackend implements Backend, AutoCloseable {
     private final Device device;
     private final OpenClDevice cl;
     private final CachingAllocator allocator;
@@ -105,6 +105,17 @@ public final class OpenClBackend implements Backend {
     @Override
     public void flushCache() {
         allocator.flush();
+    }
+
+    /**
+     * Frees the cached device memory and closes the device, releasing its programs, kernels, queue
+     * and context. Call it when no thread uses the backend any more; the provider opens a new one
+     * the next time it is selected. Backends still open when the JVM exits are closed then.
+     */
+    @Override
+    public void close() {
+        allocator.flush();
+        cl.close();
     }
 
     // ---------------------------------------------------------------- tier 1

@@ -19,6 +19,7 @@ public final class OpenClBackendProvider implements BackendProvider {
     private volatile Availability availability;
     private volatile List<OpenClDeviceProperties> found = List.of();
     private OpenClBackend[] opened;
+    private boolean closeAtExit;
 
     @Override
     public String name() {
@@ -96,9 +97,33 @@ public final class OpenClBackendProvider implements BackendProvider {
             throw new BackendUnavailableException("opencl", "device index " + index + " requested but " + opened.length
                     + " device(s) found; run 'kiln devices' to list them");
         }
-        if (opened[index] == null) {
+        if (opened[index] == null || opened[index].cl().isClosed()) {
+            if (!closeAtExit) {
+                Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "kiln-opencl-close"));
+                closeAtExit = true;
+            }
             opened[index] = new OpenClBackend(index, new OpenClDevice(found.get(index), OpenClProgramCache.defaultFolder()));
         }
         return opened[index];
+    }
+
+    /**
+     * At JVM exit, closes every device this provider opened, waiting up to a few seconds for work in
+     * flight; a device still busy then is left to the operating system, which frees it with the process.
+     */
+    private void closeAll() {
+        OpenClBackend[] all;
+        synchronized (this) {
+            all = opened.clone();
+        }
+        try {
+            for (OpenClBackend b : all) {
+                if (b != null) {
+                    b.cl().closeWithin(5_000);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

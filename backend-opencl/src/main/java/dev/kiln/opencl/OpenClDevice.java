@@ -16,16 +16,23 @@ import static org.jocl.CL.clEnqueueNDRangeKernel;
 import static org.jocl.CL.clEnqueueReadBuffer;
 import static org.jocl.CL.clEnqueueWriteBuffer;
 import static org.jocl.CL.clFinish;
-import static org.jocl.CL.clReleaseKernel;
+import static org.jocl.CL.clReleaseCommandQueue;
+import static org.jocl.CL.clReleaseContext;
 import static org.jocl.CL.clReleaseMemObject;
 
 import dev.kiln.api.DType;
 import dev.kiln.api.errors.DeviceException;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -41,6 +48,7 @@ import org.jocl.cl_program;
  * One opened OpenCL device: its context, its single in-order queue, its programs and a small
  * error-flag buffer that kernels write when they meet bad input (an index out of range). Work is
  * queued without waiting; {@link #synchronize()} waits and re-throws what went wrong.
+ * {@link #close()} releases every OpenCL object the device made ({@link #objects()} counts them).
  */
 public final class OpenClDevice {
     private final OpenClDeviceProperties properties;
@@ -51,6 +59,14 @@ public final class OpenClDevice {
     private final Map<KernelKey, Kernel> kernels = new ConcurrentHashMap<>();
     private final AtomicReference<RuntimeException> deferred = new AtomicReference<>();
     private final AtomicLong hostWaits = new AtomicLong();
+    private final OpenClObjects objects = new OpenClObjects();
+    /** Every program cache made for this device (its own and {@link #newProgramCache}'s), released on close. */
+    private final List<OpenClProgramCache> caches = new ArrayList<>();
+    /** Kernels made by {@link #kernel(cl_program, String)}: not shared through the map, released on close. */
+    private final List<cl_kernel> singleUseKernels = new ArrayList<>();
+    /** Work on the device holds the read lock; close takes the write lock, so it never releases what is in use. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private volatile boolean closed;
 
     OpenClDevice(OpenClDeviceProperties properties, java.nio.file.Path programCacheFolder) {
         this.properties = properties;
@@ -58,7 +74,8 @@ public final class OpenClDevice {
         cp.addProperty(CL_CONTEXT_PLATFORM, properties.platform());
         this.context = clCreateContext(cp, 1, new cl_device_id[]{properties.device()}, null, null, null);
         this.queue = clCreateCommandQueue(context, properties.device(), 0, null);
-        this.programs = new OpenClProgramCache(context, properties, programCacheFolder);
+        this.programs = new OpenClProgramCache(context, properties, programCacheFolder, objects);
+        caches.add(programs);
         this.errorFlag = clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, 4L * Sizeof.cl_int,
                 Pointer.to(new int[4]), null);
     }
@@ -73,7 +90,18 @@ public final class OpenClDevice {
 
     /** A new, empty program cache for this device over {@code folder} (for tools and tests that measure builds). */
     public OpenClProgramCache newProgramCache(java.nio.file.Path folder) {
-        return new OpenClProgramCache(context, properties, folder);
+        return whileOpen("newProgramCache", () -> {
+            OpenClProgramCache cache = new OpenClProgramCache(context, properties, folder, objects);
+            synchronized (caches) {
+                caches.add(cache);
+            }
+            return cache;
+        });
+    }
+
+    /** The programs and kernels this device holds now. */
+    public OpenClObjects objects() {
+        return objects;
     }
 
     cl_mem errorFlag() {
@@ -112,17 +140,22 @@ public final class OpenClDevice {
         KernelKey key = new KernelKey(file, stem, dtype, extraOptions);
         Kernel k = kernels.get(key);
         if (k == null) {
-            k = createKernel(key);
+            k = whileOpen(stem, () -> createKernel(key));
         }
         return new KernelCall(this, k.object(), k.name());
     }
 
     /**
      * A launch of a kernel from a program built elsewhere (e.g. {@link OpenClProgramCache#programFromSource}).
-     * Each call makes a new kernel object; keep the call and launch it again rather than asking twice.
+     * Each call makes a new kernel object (released when the device closes); keep the call and
+     * launch it again rather than asking twice.
      */
     KernelCall kernel(cl_program program, String name) {
-        return new KernelCall(this, clCreateKernel(program, name, null), name);
+        cl_kernel k = whileOpen(name, () -> objects.created(clCreateKernel(program, name, null)));
+        synchronized (singleUseKernels) {
+            singleUseKernels.add(k);
+        }
+        return new KernelCall(this, k, name);
     }
 
     /** Builds (or finds) the program outside the map's locks; a thread that loses the race releases its copy. */
@@ -132,7 +165,7 @@ public final class OpenClDevice {
         cl_program program = programs.program(key.file(), options);
         cl_kernel object;
         try {
-            object = clCreateKernel(program, name, null);
+            object = objects.created(clCreateKernel(program, name, null));
         } catch (CLException e) {
             throw new DeviceException("kernel " + name + " not found in " + key.file() + " built with '" + options + "' on "
                     + properties.name() + ": " + e.getMessage(), e);
@@ -140,13 +173,17 @@ public final class OpenClDevice {
         Kernel fresh = new Kernel(object, name);
         Kernel existing = kernels.putIfAbsent(key, fresh);
         if (existing != null) {
-            clReleaseKernel(object);
+            objects.release(object);
             return existing;
         }
         return fresh;
     }
 
     OpenClBuffer allocate(DType dtype, int capacity) {
+        return whileOpen("allocate", () -> allocateOpen(dtype, capacity));
+    }
+
+    private OpenClBuffer allocateOpen(DType dtype, int capacity) {
         long bytes = (long) capacity * dtype.byteSize();
         if (bytes > properties.maxAllocationBytes()) {
             throw new OutOfMemoryError(bytes + " bytes exceed the largest single allocation of " + properties.name()
@@ -208,7 +245,7 @@ public final class OpenClDevice {
      */
     private void enqueue(String what, Runnable call) {
         try {
-            call.run();
+            whileOpen(what, call);
         } catch (CLException e) {
             if (isOutOfMemory(e.getStatus()) || e.getStatus() == CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST) {
                 deferred.compareAndSet(null, new DeviceException(what + " failed on " + properties.name() + ": " + e.getMessage(), e));
@@ -230,7 +267,7 @@ public final class OpenClDevice {
     public void synchronize() {
         hostWaits.incrementAndGet();
         try {
-            clFinish(queue);
+            whileOpen("synchronize", () -> clFinish(queue));
         } catch (CLException e) {
             deferred.compareAndSet(null, new DeviceException("queued work failed on " + properties.name() + ": " + e.getMessage(), e));
         }
@@ -243,11 +280,89 @@ public final class OpenClDevice {
 
     private void checkErrorFlag() {
         int[] flag = new int[4];
-        clEnqueueReadBuffer(queue, errorFlag, CL_TRUE, 0, 4L * Sizeof.cl_int, Pointer.to(flag), 0, null, null);
+        whileOpen("synchronize", () -> clEnqueueReadBuffer(queue, errorFlag, CL_TRUE, 0, 4L * Sizeof.cl_int, Pointer.to(flag),
+                0, null, null));
         if (flag[0] != 0) {
-            clEnqueueWriteBuffer(queue, errorFlag, CL_TRUE, 0, 4L * Sizeof.cl_int, Pointer.to(new int[4]), 0, null, null);
+            whileOpen("synchronize", () -> clEnqueueWriteBuffer(queue, errorFlag, CL_TRUE, 0, 4L * Sizeof.cl_int,
+                    Pointer.to(new int[4]), 0, null, null));
             throw new DeviceException(KernelErrors.describe(flag[0], flag[1], flag[2]) + " (reported by a kernel on "
                     + properties.name() + "; the results of that op are undefined)");
+        }
+    }
+
+    /** Runs {@code work} while the device is open; {@link #close} waits for it to finish. */
+    void whileOpen(String what, Runnable work) {
+        whileOpen(what, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    private <T> T whileOpen(String what, Supplier<T> work) {
+        Lock lock = lifecycle.readLock();
+        lock.lock();
+        try {
+            if (closed) {
+                throw new DeviceException(what + ": the OpenCL device " + properties.name() + " is closed; open the backend"
+                        + " again (Backends.select(\"opencl\")) for a new one");
+            }
+            return work.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Waits for queued work, then releases every kernel and program, the error flag, the queue and
+     * the context; buffers still alive stay valid until freed. Later use throws; closing twice does nothing.
+     */
+    public void close() {
+        Lock lock = lifecycle.writeLock();
+        lock.lock();
+        try {
+            release();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Closes the device if the work in flight ends within {@code millis}; at JVM exit a thread may
+     * still be using it (or be stuck in a kernel), and the exit must not wait for it for long.
+     */
+    boolean closeWithin(long millis) throws InterruptedException {
+        Lock lock = lifecycle.writeLock();
+        if (!lock.tryLock(millis, TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        try {
+            release();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void release() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            clFinish(queue);
+        } finally {
+            kernels.values().forEach(k -> objects.release(k.object()));
+            kernels.clear();
+            singleUseKernels.forEach(objects::release);
+            singleUseKernels.clear();
+            caches.forEach(OpenClProgramCache::release);
+            clReleaseMemObject(errorFlag);
+            clReleaseCommandQueue(queue);
+            clReleaseContext(context);
         }
     }
 

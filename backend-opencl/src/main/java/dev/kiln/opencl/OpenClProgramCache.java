@@ -9,7 +9,6 @@ import static org.jocl.CL.clCreateProgramWithBinary;
 import static org.jocl.CL.clCreateProgramWithSource;
 import static org.jocl.CL.clGetProgramBuildInfo;
 import static org.jocl.CL.clGetProgramInfo;
-import static org.jocl.CL.clReleaseProgram;
 
 import dev.kiln.api.errors.DeviceException;
 import java.io.IOException;
@@ -19,7 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,12 +46,16 @@ public final class OpenClProgramCache {
     private final OpenClDeviceProperties device;
     private final Path folder;
     private final Map<String, cl_program> programs = new ConcurrentHashMap<>();
+    /** Programs built by {@link #programFromSource}: not shared through the map, released with the others. */
+    private final List<cl_program> singleUse = new ArrayList<>();
+    private final OpenClObjects objects;
     private final AtomicLong sourceBuilds = new AtomicLong();
     private final AtomicLong binaryHits = new AtomicLong();
     private final AtomicLong memoryHits = new AtomicLong();
 
-    OpenClProgramCache(cl_context context, OpenClDeviceProperties device, Path folder) {
+    OpenClProgramCache(cl_context context, OpenClDeviceProperties device, Path folder, OpenClObjects objects) {
         this.context = context;
+        this.objects = objects;
         this.device = device;
         this.folder = folder;
     }
@@ -92,9 +97,16 @@ public final class OpenClProgramCache {
         }
     }
 
-    /** Builds {@code source} directly (no file on the class path); used for single-use programs and tests. */
+    /**
+     * Builds {@code source} directly (no file on the class path); used for single-use programs and
+     * tests. The program stays valid until the device closes.
+     */
     public cl_program programFromSource(String label, String source, String options) {
-        return build(label, source, options);
+        cl_program p = build(label, source, options);
+        synchronized (this) {
+            singleUse.add(p);
+        }
+        return p;
     }
 
     private cl_program build(String label, String source, String options) {
@@ -105,12 +117,12 @@ public final class OpenClProgramCache {
             binaryHits.incrementAndGet();
             return fromDisk;
         }
-        cl_program p = clCreateProgramWithSource(context, 1, new String[]{source}, null, null);
+        cl_program p = objects.created(clCreateProgramWithSource(context, 1, new String[]{source}, null, null));
         try {
             clBuildProgram(p, 1, new cl_device_id[]{device.device()}, options, null, null);
         } catch (CLException e) {
             String log = buildLog(p);
-            clReleaseProgram(p);
+            objects.release(p);
             if (e.getStatus() != CL_BUILD_PROGRAM_FAILURE && log.isBlank()) {
                 throw new DeviceException("OpenCL build of " + label + " failed on " + device.name() + ": " + e.getMessage(), e);
             }
@@ -145,13 +157,13 @@ public final class OpenClProgramCache {
         cl_program p = null;
         try {
             byte[] binary = Files.readAllBytes(file);
-            p = clCreateProgramWithBinary(context, 1, new cl_device_id[]{device.device()},
-                    new long[]{binary.length}, new byte[][]{binary}, new int[1], null);
+            p = objects.created(clCreateProgramWithBinary(context, 1, new cl_device_id[]{device.device()},
+                    new long[]{binary.length}, new byte[][]{binary}, new int[1], null));
             clBuildProgram(p, 1, new cl_device_id[]{device.device()}, options, null, null);
             return p;
         } catch (IOException | CLException e) {
             if (p != null) {
-                clReleaseProgram(p);
+                objects.release(p);
             }
             return null;
         }
@@ -209,7 +221,9 @@ public final class OpenClProgramCache {
 
     /** Releases every program (when the device closes). */
     synchronized void release() {
-        programs.values().forEach(org.jocl.CL::clReleaseProgram);
+        programs.values().forEach(objects::release);
         programs.clear();
+        singleUse.forEach(objects::release);
+        singleUse.clear();
     }
 }
