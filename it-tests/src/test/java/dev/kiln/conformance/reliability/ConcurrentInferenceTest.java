@@ -50,6 +50,7 @@ class ConcurrentInferenceTest {
                 for (int r = 0; r < REQUESTS; r++) {
                     assertArrayEquals(expected.get(r), results.get(r).get(), target + ": request " + r);
                 }
+                ReliabilityLedger.CONCURRENT_REQUESTS.addAndGet(REQUESTS);
             } finally {
                 pool.shutdown();
             }

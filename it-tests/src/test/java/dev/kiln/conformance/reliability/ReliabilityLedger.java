@@ -9,6 +9,8 @@ final class ReliabilityLedger {
     static final AtomicLong KILLS_SURVIVED = new AtomicLong();
     static final AtomicLong STEPS_SOAKED = new AtomicLong();
     static final AtomicLong PROGRAMS_FUZZED = new AtomicLong();
+    static final AtomicLong RERUNS_BIT_IDENTICAL = new AtomicLong();
+    static final AtomicLong CONCURRENT_REQUESTS = new AtomicLong();
     static final AtomicLong BYTES_LEAKED = new AtomicLong();
 
     private ReliabilityLedger() {
@@ -20,6 +22,8 @@ final class ReliabilityLedger {
                 + ", kills survived " + KILLS_SURVIVED.get()
                 + ", steps soaked " + STEPS_SOAKED.get()
                 + ", programs fuzzed " + PROGRAMS_FUZZED.get()
+                + ", reruns bit-identical " + RERUNS_BIT_IDENTICAL.get()
+                + ", concurrent requests matched " + CONCURRENT_REQUESTS.get()
                 + ", bytes leaked " + BYTES_LEAKED.get();
     }
 }
