@@ -50,9 +50,9 @@ class ModuleTest {
         try (Backends.Use u = Backends.use(cpu); Net net = new Net(new Generator(1))) {
             assertEquals(List.of("scale", "layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias",
                     "layers.3.weight", "layers.3.bias"), List.copyOf(net.namedParameters().keySet()));
-            assertEquals(List.of("calls", "layers.2.running_mean", "layers.2.running_var"), List.copyOf(net.namedBuffers().keySet()));
+            assertEquals(List.of("calls", "layers.2.running_mean", "layers.2.running_var", "layers.2.num_batches_tracked"), List.copyOf(net.namedBuffers().keySet()));
             assertEquals(List.of("scale", "calls", "layers.0.weight", "layers.0.bias", "layers.2.weight", "layers.2.bias",
-                    "layers.2.running_mean", "layers.2.running_var", "layers.3.weight", "layers.3.bias"),
+                    "layers.2.running_mean", "layers.2.running_var", "layers.2.num_batches_tracked", "layers.3.weight", "layers.3.bias"),
                     List.copyOf(net.stateDict().keySet()));
             assertEquals(List.of("", "layers", "layers.0", "layers.1", "layers.2", "layers.3"), List.copyOf(net.namedModules().keySet()));
             assertEquals(1 + 3 * 4 + 4 + 4 + 4 + 4 * 2 + 2, net.parameterCount());

@@ -4,6 +4,7 @@ import dev.kiln.api.DType;
 import dev.kiln.api.Functional;
 import dev.kiln.api.Tensor;
 import dev.kiln.api.Tensors;
+import dev.kiln.api.autograd.Autograd;
 import dev.kiln.nn.Buffer;
 import dev.kiln.nn.Layer;
 import dev.kiln.nn.Parameter;
@@ -13,6 +14,8 @@ import dev.kiln.nn.Parameter;
  * {@code weight} (ones) and {@code bias} (zeros), running statistics {@code running_mean} (zeros)
  * and {@code running_var} (ones) as buffers. Training normalises with the batch statistics and moves
  * the running ones by {@code momentum} (unbiased variance); evaluation normalises with the running ones.
+ * The I64 scalar buffer {@code num_batches_tracked} counts the training forwards, as PyTorch's does,
+ * so a PyTorch checkpoint loads strictly and Kiln's checkpoints load into PyTorch.
  */
 public abstract class BatchNorm extends Layer {
     private final int features;
@@ -22,6 +25,7 @@ public abstract class BatchNorm extends Layer {
     private final Parameter bias;
     private final Buffer runningMean;
     private final Buffer runningVar;
+    private final Buffer numBatchesTracked;
 
     protected BatchNorm(int features, double eps, double momentum, boolean affine) {
         if (features < 1) {
@@ -35,6 +39,7 @@ public abstract class BatchNorm extends Layer {
         bias = affine ? registerParameter("bias", on.zeros(DType.F32, features)) : null;
         runningMean = registerBuffer("running_mean", on.zeros(DType.F32, features));
         runningVar = registerBuffer("running_var", on.ones(DType.F32, features));
+        numBatchesTracked = registerBuffer("num_batches_tracked", on.scalar(DType.I64, 0));
     }
 
     /** The input ranks this variant accepts (for its error message). */
@@ -51,8 +56,22 @@ public abstract class BatchNorm extends Layer {
             throw new IllegalArgumentException(this + ": expected input of rank " + java.util.Arrays.toString(ranks)
                     + " with " + features + " channels at dimension 1, got " + x.shape());
         }
-        return Functional.batchNorm(x, runningMean.tensor(), runningVar.tensor(),
+        Tensor out = Functional.batchNorm(x, runningMean.tensor(), runningVar.tensor(),
                 weight == null ? null : weight.tensor(), bias == null ? null : bias.tensor(), isTraining(), momentum, eps);
+        if (isTraining()) {
+            countBatch();
+        }
+        return out;
+    }
+
+    /** {@code num_batches_tracked += 1} on the device, without a host read. */
+    private void countBatch() {
+        try (Autograd.NoGrad ignored = Autograd.noGrad()) {
+            Tensor counter = numBatchesTracked.tensor();
+            Tensor next = counter.add(1);
+            next.copyInto(counter);
+            next.close();
+        }
     }
 
     public Buffer runningMean() {
@@ -61,6 +80,11 @@ public abstract class BatchNorm extends Layer {
 
     public Buffer runningVar() {
         return runningVar;
+    }
+
+    /** The number of training forwards so far (PyTorch's {@code num_batches_tracked}). */
+    public Buffer numBatchesTracked() {
+        return numBatchesTracked;
     }
 
     public Parameter weight() {

@@ -40,8 +40,8 @@ class ReferenceModelsTest {
     void fashionCnnHasPyTorchStateDictNamesAndSizes() {
         try (Backends.Use ignored = Backends.use(CpuBackend.get());
              Sequential m = ReferenceModels.create("Fashion-CNN", 10, new Generator(1))) {
-            assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var",
-                    "4.weight", "4.bias", "5.weight", "5.bias", "5.running_mean", "5.running_var",
+            assertEquals(List.of("0.weight", "0.bias", "1.weight", "1.bias", "1.running_mean", "1.running_var", "1.num_batches_tracked",
+                    "4.weight", "4.bias", "5.weight", "5.bias", "5.running_mean", "5.running_var", "5.num_batches_tracked",
                     "9.weight", "9.bias", "12.weight", "12.bias"), new ArrayList<>(m.stateDict().keySet()));
             assertArrayEquals(new int[] {128, 1568}, m.namedParameters().get("9.weight").tensor().shape().toArray());
             // (16*9 + 16) + 2*16 + (32*16*9 + 32) + 2*32 + (1568*128 + 128) + (128*10 + 10)
