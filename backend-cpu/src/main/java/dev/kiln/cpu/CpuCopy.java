@@ -23,7 +23,44 @@ final class CpuCopy {
             w.parallel(CpuElementwise.GRAIN, (at, n) -> System.arraycopy(s, at[0], d, at[1], n));
             return;
         }
-        convert(src.dtype(), s, dst.dtype(), d, w, ss, ds);
+        w.parallel(CpuElementwise.GRAIN, (at, n) -> stridedRun(s, at[0], ss, d, at[1], ds, n));
+    }
+
+    /** {@code d[di + j*ds] = s[si + j*ss]} for {@code j < n}, on arrays of one element type: no conversion needed. */
+    private static void stridedRun(Object s, int si, int ss, Object d, int di, int ds, int n) {
+        switch (s) {
+            case float[] a -> {
+                float[] b = (float[]) d;
+                for (int j = 0; j < n; j++) {
+                    b[di + j * ds] = a[si + j * ss];
+                }
+            }
+            case double[] a -> {
+                double[] b = (double[]) d;
+                for (int j = 0; j < n; j++) {
+                    b[di + j * ds] = a[si + j * ss];
+                }
+            }
+            case int[] a -> {
+                int[] b = (int[]) d;
+                for (int j = 0; j < n; j++) {
+                    b[di + j * ds] = a[si + j * ss];
+                }
+            }
+            case long[] a -> {
+                long[] b = (long[]) d;
+                for (int j = 0; j < n; j++) {
+                    b[di + j * ds] = a[si + j * ss];
+                }
+            }
+            case byte[] a -> {
+                byte[] b = (byte[]) d;
+                for (int j = 0; j < n; j++) {
+                    b[di + j * ds] = a[si + j * ss];
+                }
+            }
+            default -> throw new IllegalStateException("copy: CPU buffers hold primitive arrays, got " + s.getClass().getName());
+        }
     }
 
     static void cast(BufferView src, BufferView dst) {

@@ -4,14 +4,18 @@ import dev.kiln.api.DType;
 import dev.kiln.api.random.DropoutKey;
 import dev.kiln.api.random.Philox;
 import dev.kiln.api.spi.BufferView;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Dropout with the mask of a {@link DropoutKey}: {@code out = keep(i) ? x/(1-p) : 0}. The keep
- * decisions are exactly {@link Philox#dropoutKeeps}, but one Philox block serves four elements.
+ * decisions are exactly {@link Philox#dropoutKeeps}, drawn a vector of Philox blocks at a time ({@link CpuPhiloxKeeps}).
  */
 final class CpuDropout {
     /** Elements per parallel task; a multiple of 4 so that tasks start on Philox block boundaries. */
     private static final int CHUNK = 1 << 14;
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
 
     private CpuDropout() {
     }
@@ -36,18 +40,13 @@ final class CpuDropout {
         }
         float pf = (float) p;
         CpuThreads.parallelFor((n + CHUNK - 1) / CHUNK, 1, (fromChunk, toChunk) -> {
-            boolean[] keep = new boolean[CHUNK];
+            boolean[] keep = new boolean[Math.min(CHUNK, n)];
             for (int c = fromChunk; c < toChunk; c++) {
                 int from = c * CHUNK;
                 int len = Math.min(CHUNK, n - from);
                 keepMask(key, from, len, pf, keep);
                 if (dtype == DType.F32) {
-                    float[] xs = CpuBuffer.f32(x);
-                    float[] os = CpuBuffer.f32(out);
-                    float keepScale = (float) (1.0 - p);
-                    for (int i = 0; i < len; i++) {
-                        os[oo + from + i] = keep[i] ? xs[xo + from + i] / keepScale : 0f;
-                    }
+                    applyF32(CpuBuffer.f32(x), xo + from, keep, len, (float) (1.0 - p), CpuBuffer.f32(out), oo + from);
                 } else {
                     double[] xs = CpuBuffer.f64(x);
                     double[] os = CpuBuffer.f64(out);
@@ -60,23 +59,20 @@ final class CpuDropout {
         });
     }
 
-    /**
-     * Writes into {@code keep[0..n)} whether mask elements {@code from .. from+n-1} are kept,
-     * identical to {@link Philox#dropoutKeeps}, drawing each Philox block once for its four words.
-     */
+    /** Writes into {@code keep[0..n)} whether mask elements {@code from .. from+n-1} are kept, identical to {@link Philox#dropoutKeeps}. */
     static void keepMask(DropoutKey key, int from, int n, float p, boolean[] keep) {
-        int[] words = new int[4];
-        int k0 = (int) key.seed();
-        int k1 = (int) (key.seed() >>> 32);
-        int s0 = (int) key.step();
-        int s1 = (int) (key.step() >>> 32);
+        CpuPhiloxKeeps.keeps(key, from, n, p, keep);
+    }
+
+    /** {@code os[oo + i] = keep[i] ? xs[xo + i] / keepScale : 0} for {@code i < len}. */
+    private static void applyF32(float[] xs, int xo, boolean[] keep, int len, float keepScale, float[] os, int oo) {
         int i = 0;
-        while (i < n) {
-            int index = from + i;
-            Philox.block(index >>> 2, key.layer(), s0, s1, k0, k1, words, 0);
-            for (int w = index & 3; w < 4 && i < n; w++, i++) {
-                keep[i] = Philox.uniform(words[w]) >= p;
-            }
+        for (; i <= len - FS.length(); i += FS.length()) {
+            FloatVector kept = FloatVector.fromArray(FS, xs, xo + i).div(keepScale);
+            FloatVector.zero(FS).blend(kept, VectorMask.fromArray(FS, keep, i)).intoArray(os, oo + i);
+        }
+        for (; i < len; i++) {
+            os[oo + i] = keep[i] ? xs[xo + i] / keepScale : 0f;
         }
     }
 }

@@ -15,6 +15,8 @@ import java.util.List;
  */
 final class CpuOptimizers {
     private static final int CHUNK = 4096;
+    /** Chunks per parallel task: smaller parameters update on the calling thread, without a handoff. */
+    private static final int GRAIN_CHUNKS = 32;
 
     private CpuOptimizers() {
     }
@@ -51,8 +53,14 @@ final class CpuOptimizers {
         double bias1 = 1 - Math.pow(p.beta1(), p.step());
         double bias2Sqrt = Math.sqrt(1 - Math.pow(p.beta2(), p.step()));
         double stepSize = p.lr() / bias1;
-        run("adamStep", List.of(state("param", param), input("grad", grad), state("expAvg", expAvg),
-                state("expAvgSq", expAvgSq)), (s, n) -> {
+        List<Operand> operands = List.of(state("param", param), input("grad", grad), state("expAvg", expAvg),
+                state("expAvgSq", expAvgSq));
+        if (CpuAdamF32.applies(param, grad, expAvg, expAvgSq)) {
+            check("adamStep", operands);
+            CpuAdamF32.step(param, grad, expAvg, expAvgSq, p, stepSize, bias2Sqrt);
+            return;
+        }
+        run("adamStep", operands, (s, n) -> {
             double[] w = s[0];
             double[] g = s[1];
             double[] m = s[2];
@@ -153,11 +161,8 @@ final class CpuOptimizers {
         return new Operand(name, view, false);
     }
 
-    /**
-     * Checks the operands (param first), then applies {@code update} chunk by chunk, storing back
-     * the written ones; {@code s[k]} of a chunk holds operand {@code k}.
-     */
-    private static void run(String op, List<Operand> operands, Update update) {
+    /** One dtype (F32 or F64) for all operands, each of the param's shape. */
+    private static void check(String op, List<Operand> operands) {
         BufferView param = operands.get(0).view();
         CpuFusedChecks.floating(op, param, operands.stream().map(Operand::view).toArray(BufferView[]::new));
         for (Operand o : operands) {
@@ -165,8 +170,16 @@ final class CpuOptimizers {
                 CpuFusedChecks.shape(op, o.name(), o.view(), param.shape().toArray());
             }
         }
-        int numel = param.numel();
-        CpuThreads.parallelFor((numel + CHUNK - 1) / CHUNK, 1, (fromChunk, toChunk) -> {
+    }
+
+    /**
+     * Checks the operands (param first), then applies {@code update} chunk by chunk, storing back
+     * the written ones; {@code s[k]} of a chunk holds operand {@code k}.
+     */
+    private static void run(String op, List<Operand> operands, Update update) {
+        check(op, operands);
+        int numel = operands.get(0).view().numel();
+        CpuThreads.parallelFor((numel + CHUNK - 1) / CHUNK, GRAIN_CHUNKS, (fromChunk, toChunk) -> {
             double[][] s = new double[operands.size()][CHUNK];
             for (int c = fromChunk; c < toChunk; c++) {
                 int from = c * CHUNK;

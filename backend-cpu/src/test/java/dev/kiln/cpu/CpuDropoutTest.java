@@ -57,4 +57,19 @@ class CpuDropoutTest {
             }
         }
     }
+
+    @Test
+    void vectorDrawnMaskMatchesPerElementDraws() {
+        // seed, layer and step with high bits set exercise every word of the counter and key
+        DropoutKey key = new DropoutKey(0x9E3779B97F4A7C15L, 5, 0x1_0000_0007L);
+        for (float p : new float[] {0.2f, 0.5f, 0.9f}) {
+            for (int from : new int[] {0, 2, 4096}) {
+                boolean[] keep = new boolean[1001];
+                CpuDropout.keepMask(key, from, keep.length, p, keep);
+                for (int i = 0; i < keep.length; i++) {
+                    assertEquals(Philox.dropoutKeeps(key, from + i, p), keep[i], "p " + p + ", element " + (from + i));
+                }
+            }
+        }
+    }
 }

@@ -2,9 +2,15 @@ package dev.kiln.api.functional;
 
 import dev.kiln.api.Shape;
 import dev.kiln.api.Tensor;
+import dev.kiln.api.autograd.Autograd;
 import dev.kiln.api.errors.ShapeMismatchException;
+import dev.kiln.api.spi.BinaryOp;
+import dev.kiln.api.spi.BufferView;
 
-/** Affine maps and table look-ups, composed from the tensor ops (their gradients come with them). */
+/**
+ * Affine maps and table look-ups, composed from the tensor ops. {@code linear} records one node with
+ * its own gradient rule; {@code embedding}'s gradients come with the ops it is made of.
+ */
 public final class Linear {
     private Linear() {
     }
@@ -26,8 +32,30 @@ public final class Linear {
         if (bias != null) {
             Checks.requireShape(op, bias, "bias", Shape.of(weight.dim(0)));
         }
-        Tensor y = x.matmul(weight.mT());
-        return bias == null ? y : y.add(bias);
+        Tensor y;
+        // one node on the tape instead of transpose + matmul + add: the bias is added in place, and
+        // the weight's gradient comes out of one product already in weight's [out, in] layout
+        try (Autograd.NoGrad ignored = Autograd.noGrad(); Tensor weightT = weight.mT()) {
+            y = x.matmul(weightT);
+        }
+        if (bias != null && y.numel() > 0) {
+            BufferView rows = new BufferView(bias.buffer(), bias.layout().expand(y.shape()));
+            y.backend().binary(BinaryOp.ADD, y.view(), rows, y.view());
+        }
+        return Autograd.record(op, y, g -> linearGradients(x, weight, bias, g), x, weight, bias);
+    }
+
+    /** {@code dx = g W}, {@code dW = g^T x} over all leading dimensions at once, {@code db = sum of g's rows}. */
+    private static Tensor[] linearGradients(Tensor x, Tensor weight, Tensor bias, Tensor g) {
+        int out = weight.dim(0);
+        int in = weight.dim(1);
+        Tensor dx = x.requiresGrad() ? g.matmul(weight) : null;
+        Tensor dw = null;
+        if (weight.requiresGrad()) {
+            dw = g.reshape(-1, out).mT().matmul(x.reshape(-1, in));
+        }
+        Tensor db = bias != null && bias.requiresGrad() ? g.sumTo(bias.shape()) : null;
+        return new Tensor[] {dx, dw, db};
     }
 
     /**
