@@ -36,11 +36,12 @@ class ReferenceReversalTest {
     private static final int BATCH = 64;
     private static final int HELD_OUT = 500;
     /**
-     * cpu trains the full schedule (warm-up, cosine decay, clipping: 100% here). Slower backends (PoCL on a shared 2-core
+     * cpu trains the full schedule (warm-up, cosine decay, clipping) for 400 steps: 99.8% exact sequences here (97.0%
+     * after a 300-step schedule, 100% after 600). Slower backends (PoCL on a shared 2-core
      * machine: several seconds a step) train 100 steps at the warmed-up constant rate without clipping, which reached
      * 10.6% exact sequences on opencl, and must reach 5%.
      */
-    private static final int CPU_STEPS = 600;
+    private static final int CPU_STEPS = 400;
     private static final double CPU_TARGET = 0.99;
     private static final int SHORT_STEPS = 100;
     private static final double SHORT_TARGET = 0.05;
