@@ -19,7 +19,8 @@ import jdk.incubator.vector.VectorOperators;
  * running max and sum per lane down that column, and {@code O^T += V^T P^T} takes {@code S^T}
  * as it is, since a row-major {@code keys x NR} tile is exactly a packed B sliver.
  *
- * <p>K and {@code V^T} are packed into MR-high slivers once per call (twice the size of k and v);
+ * <p>K and {@code V^T} are packed into MR-high slivers once per call (twice the size of k and v),
+ * zero padded to whole slivers so that every tile is a full one;
  * scores exist only for one {@code BLOCK_K x NR} tile per thread. Sums are in F32 (each dot
  * product in ascending order in registers); results do not depend on the thread count.
  */
@@ -95,16 +96,14 @@ final class CpuAttentionF32 {
         Arrays.fill(t.rowSum, 0f);
         for (int j0 = 0; j0 < s.lk() && !(s.causal() && j0 > i0 + ni - 1); j0 += BLOCK_K) {
             int nj = Math.min(BLOCK_K, s.lk() - j0);
-            Arrays.fill(t.scores, 0, nj * NR, 0f);
+            Arrays.fill(t.scores, 0, ceilDiv(nj, MR) * MR * NR, 0f);
             for (int r = 0; r < nj; r += MR) {
-                CpuGemmKernel.microKernel(d, keys, keysAt + (j0 + r) * d, t.queries, 0, t.scores, r * NR, NR, 1f,
-                        Math.min(MR, nj - r), NR);
+                CpuGemmKernel.microKernel(d, keys, keysAt + (j0 + r) * d, t.queries, 0, t.scores, r * NR, NR, 1f);
             }
             maskScores(s, t.scores, i0, j0, nj, mask, maskAt);
             softmaxStep(t, nj, s.dv());
             for (int r0 = 0; r0 < s.dv(); r0 += MR) {
-                CpuGemmKernel.microKernel(nj, valuesT, valuesAt + r0 * lkPad + j0 * MR, t.scores, 0, t.outT, r0 * NR, NR, 1f,
-                        Math.min(MR, s.dv() - r0), NR);
+                CpuGemmKernel.microKernel(nj, valuesT, valuesAt + r0 * lkPad + j0 * MR, t.scores, 0, t.outT, r0 * NR, NR, 1f);
             }
         }
         float[] of = CpuBuffer.f32(out);

@@ -179,8 +179,12 @@ final class CpuGemm {
             int j0 = s * NR;
             int cols = Math.min(NR, nc - j0);
             for (int r0 = 0; r0 < rows; r0 += MR) {
-                CpuGemmKernel.microKernel(kc, ap, r0 * kc, bp, bAt + s * kc * NR, c, cBase + r0 * ldc + j0, ldc, alpha,
-                        Math.min(MR, rows - r0), cols);
+                int h = Math.min(MR, rows - r0);
+                if (h == MR && cols == NR) {
+                    CpuGemmKernel.microKernel(kc, ap, r0 * kc, bp, bAt + s * kc * NR, c, cBase + r0 * ldc + j0, ldc, alpha);
+                } else {
+                    CpuGemmKernel.edgeTile(kc, ap, r0 * kc, bp, bAt + s * kc * NR, c, cBase + r0 * ldc + j0, ldc, alpha, h, cols);
+                }
             }
         }
     }

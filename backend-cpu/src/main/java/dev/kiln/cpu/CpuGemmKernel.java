@@ -1,5 +1,6 @@
 package dev.kiln.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -23,11 +24,12 @@ final class CpuGemmKernel {
     /**
      * One MR x NR tile of {@code C += alpha * A B}: A is an MR-high packed sliver ({@code ap[ai + p*MR + i]}),
      * B an NR-wide packed sliver ({@code bp[bi + p*NR + j]}). Sums over {@code p = 0..kc} in registers,
-     * in ascending order, then adds {@code alpha * sum} to C with one rounding (fma). Only the top-left
-     * {@code h x w} of the tile is written.
+     * in ascending order, then adds {@code alpha * sum} to C with one rounding (fma). The whole tile
+     * is written: a ragged edge goes through {@link #edgeTile}. (No branch on the tile's size here:
+     * a size the JIT had not profiled would throw away the compiled kernel.)
      */
     static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
-                            float alpha, int h, int w) {
+                            float alpha) {
         FloatVector c0lo = FloatVector.zero(FS), c0hi = FloatVector.zero(FS);
         FloatVector c1lo = FloatVector.zero(FS), c1hi = FloatVector.zero(FS);
         FloatVector c2lo = FloatVector.zero(FS), c2hi = FloatVector.zero(FS);
@@ -82,70 +84,53 @@ final class CpuGemmKernel {
             c11lo = a11.fma(b0, c11lo);
             c11hi = a11.fma(b1, c11hi);
         }
-        if (h == MR && w == NR) {
-            FloatVector va = FloatVector.broadcast(FS, alpha);
-            c0lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c0hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c1lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c1hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c2lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c2hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c3lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c3hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c4lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c4hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c5lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c5hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c6lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c6hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c7lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c7hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c8lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c8hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c9lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c9hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c10lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c10hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            ci += ldc;
-            c11lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-            c11hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
-            return;
-        }
+        FloatVector va = FloatVector.broadcast(FS, alpha);
+        c0lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
+        c0hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        ci += ldc;
+        c1lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
+        c1hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        ci += ldc;
+        c2lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
+        c2hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        ci += ldc;
+        c3lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
+        c3hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        ci += ldc;
+        c4lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
+        c4hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        ci += ldc;
+        c5lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
+        c5hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        ci += ldc;
+        c6lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
+        c6hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        ci += ldc;
+        c7lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
+        c7hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        ci += ldc;
+        c8lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
+        c8hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        ci += ldc;
+        c9lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
+        c9hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        ci += ldc;
+        c10lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
+        c10hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        ci += ldc;
+        c11lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
+        c11hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+    }
+
+    /**
+     * The top-left {@code h x w} of a tile, for the ragged edges of C: the exact sums go to a
+     * scratch tile first (alpha 1 onto zeros), then into C with the same single rounding as a full tile.
+     */
+    static void edgeTile(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+                         float alpha, int h, int w) {
         float[] e = EDGE.get();
-        c0lo.intoArray(e, 0);
-        c0hi.intoArray(e, L);
-        c1lo.intoArray(e, NR);
-        c1hi.intoArray(e, NR + L);
-        c2lo.intoArray(e, 2 * NR);
-        c2hi.intoArray(e, 2 * NR + L);
-        c3lo.intoArray(e, 3 * NR);
-        c3hi.intoArray(e, 3 * NR + L);
-        c4lo.intoArray(e, 4 * NR);
-        c4hi.intoArray(e, 4 * NR + L);
-        c5lo.intoArray(e, 5 * NR);
-        c5hi.intoArray(e, 5 * NR + L);
-        c6lo.intoArray(e, 6 * NR);
-        c6hi.intoArray(e, 6 * NR + L);
-        c7lo.intoArray(e, 7 * NR);
-        c7hi.intoArray(e, 7 * NR + L);
-        c8lo.intoArray(e, 8 * NR);
-        c8hi.intoArray(e, 8 * NR + L);
-        c9lo.intoArray(e, 9 * NR);
-        c9hi.intoArray(e, 9 * NR + L);
-        c10lo.intoArray(e, 10 * NR);
-        c10hi.intoArray(e, 10 * NR + L);
-        c11lo.intoArray(e, 11 * NR);
-        c11hi.intoArray(e, 11 * NR + L);
+        Arrays.fill(e, 0f);
+        microKernel(kc, ap, ai, bp, bi, e, 0, NR, 1f);
         for (int ii = 0; ii < h; ii++) {
             int row = ci + ii * ldc;
             for (int jj = 0; jj < w; jj++) {
