@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Build step (process-classes) and the one place the CUDA units are compiled at build time:
@@ -73,9 +75,16 @@ public final class PtxPackager {
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
             List<List<KernelVariant>> modules = modules(variants);
-            List<Future<String>> checked = new ArrayList<>();
-            for (List<KernelVariant> module : modules) {
-                checked.add(pool.submit(() -> compile(nvcc.get(), ptxas.get(), module, out, work, runs)));
+            List<Future<String>> checked = new ArrayList<>(Collections.nCopies(modules.size(), null));
+            // the largest sources (attention) first, so no long compile is left for the end while the other workers idle
+            List<Integer> order = new ArrayList<>();
+            for (int i = 0; i < modules.size(); i++) {
+                order.add(i);
+            }
+            order.sort(Comparator.comparingInt((Integer i) -> CudaModuleSource.of(modules.get(i)).length()).reversed());
+            for (int i : order) {
+                List<KernelVariant> module = modules.get(i);
+                checked.set(i, pool.submit(() -> compile(nvcc.get(), ptxas.get(), module, out, work, runs)));
             }
             StringBuilder index = new StringBuilder();
             StringBuilder checks = new StringBuilder();
@@ -93,7 +102,9 @@ public final class PtxPackager {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof UncheckedIOException u ? u.getCause() : new IOException(e.getCause());
         } finally {
+            // after a failure the other workers may still be writing into work: let them finish first
             pool.shutdownNow();
+            pool.awaitTermination(10, TimeUnit.MINUTES);
             deleteTree(work);
         }
         System.out.printf("[kiln] CUDA: packaged %d variants of %d units as %d PTX modules (%s, ISA %s, each assembled by ptxas for %s) in %s%n",
