@@ -32,7 +32,9 @@ class ReferenceSunspotsTest {
     private static final long SEED = 20240613L;
     private static final int WINDOW = 20;
     private static final int HIDDEN = 24;
-    private static final int STEPS = 300;
+    /** Full-batch Adam steps at {@link #LR}: 44% (LSTM) and 43% (GRU) below the baseline on cpu and opencl. */
+    private static final int STEPS = 150;
+    private static final double LR = 0.02;
     private static final double SCALE = 100;
 
     static List<Arguments> cases() {
@@ -55,7 +57,7 @@ class ReferenceSunspotsTest {
         long started = System.nanoTime();
         try (Backends.Use ignored = Backends.use(backend); Scope scope = Scope.open();
              SunspotForecaster model = new SunspotForecaster(cell, HIDDEN, new Generator(SEED));
-             Adam adam = new Adam(ParamGroup.of(model), 0.01)) {
+             Adam adam = new Adam(ParamGroup.of(model), LR)) {
             Tensors on = Tensors.on(backend);
             Tensor trainX = windows(on, series, WINDOW, testStart);
             Tensor trainY = targets(on, series, WINDOW, testStart);
