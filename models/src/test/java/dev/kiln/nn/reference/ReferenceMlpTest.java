@@ -7,9 +7,7 @@ import dev.kiln.api.Backends;
 import dev.kiln.api.random.Generator;
 import dev.kiln.api.spi.Backend;
 import dev.kiln.nn.Sequential;
-import dev.kiln.nn.data.ArrayDataset;
 import dev.kiln.nn.data.DataLoader;
-import dev.kiln.nn.data.ImageDataset;
 import dev.kiln.nn.data.Split;
 import dev.kiln.nn.layers.Dropout;
 import dev.kiln.nn.layers.Flatten;
@@ -33,9 +31,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ReferenceMlpTest {
     private static final long SEED = 20240611L;
-    /** The usual MNIST standardisation (mean and standard deviation of the full training set's pixels). */
-    private static final float PIXEL_MEAN = 0.1307f;
-    private static final float PIXEL_STD = 0.3081f;
 
     static Iterable<String> backends() {
         return TestBackends.names();
@@ -45,7 +40,7 @@ class ReferenceMlpTest {
     @MethodSource("backends")
     void reachesTargetAccuracyInTenEpochs(String backendName) {
         Backend backend = TestBackends.open(backendName);
-        Split split = Split.random(standardizedDigits(), 1000, SEED);
+        Split split = StandardizedDigits.split(SEED);
         try (Backends.Use ignored = Backends.use(backend); Sequential model = mlp(SEED); Adam adam = new Adam(ParamGroup.of(model), 1e-3)) {
             Linear second = (Linear) model.get(4);
             History h = Trainer.builder(model, new CrossEntropyLoss(), adam)
@@ -68,7 +63,7 @@ class ReferenceMlpTest {
     @MethodSource("backends")
     void sameSeedGivesTheSameLossTrajectoryBitForBit(String backendName) {
         Backend backend = TestBackends.open(backendName);
-        Split split = Split.random(standardizedDigits(), 1000, SEED);
+        Split split = StandardizedDigits.split(SEED);
         double[] first = shortRun(backend, split);
         double[] second = shortRun(backend, split);
         assertArrayEquals(first, second, 0.0, "two runs with the same seed differ on " + backendName);
@@ -86,15 +81,6 @@ class ReferenceMlpTest {
             double[] val = h.series("val_loss");
             return new double[] {losses[0], losses[1], val[0], val[1]};
         }
-    }
-
-    static ArrayDataset standardizedDigits() {
-        ImageDataset digits = ImageDataset.bundledDigits();
-        float[] x = digits.pixels().clone();
-        for (int i = 0; i < x.length; i++) {
-            x[i] = (x[i] - PIXEL_MEAN) / PIXEL_STD;
-        }
-        return ArrayDataset.classification(x, new int[] {1, digits.height(), digits.width()}, digits.labels());
     }
 
     static Sequential mlp(long seed) {
