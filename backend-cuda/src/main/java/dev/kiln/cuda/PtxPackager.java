@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,6 +40,11 @@ public final class PtxPackager {
     public static final List<String> MACHINES = List.of("sm_75", "sm_90");
     /** One line per packaged module: file, SHA-256 of its PTX, the machines ptxas assembled it for (comma-separated). */
     public static final String CHECKS = "checks.txt";
+    /**
+     * Units whose variants each take the driver seconds to compile from PTX while a call needs only
+     * one of them (attention: one per head-size capacity), so each is a module of its own.
+     */
+    static final Set<String> MODULE_PER_VARIANT = Set.of("attention");
     /** The SHA-256 of every input ({@link #inputsHash}); written after everything else. */
     public static final String STAMP = "inputs.sha256";
 
@@ -114,11 +120,15 @@ public final class PtxPackager {
                 (System.nanoTime() - start) / 1e9);
     }
 
-    /** The variants grouped into modules: one per unit and dtype (the first option word), in first-seen order. */
+    /**
+     * The variants grouped into modules, in first-seen order: one per unit and dtype (the first
+     * option word), except for the units in {@link #MODULE_PER_VARIANT}.
+     */
     static List<List<KernelVariant>> modules(List<KernelVariant> variants) {
         Map<String, List<KernelVariant>> byKey = new LinkedHashMap<>();
         for (KernelVariant v : variants) {
-            byKey.computeIfAbsent(v.unit() + " " + v.optionWords()[0], k -> new ArrayList<>()).add(v);
+            String key = MODULE_PER_VARIANT.contains(v.unit()) ? v.toString() : v.unit() + " " + v.optionWords()[0];
+            byKey.computeIfAbsent(key, k -> new ArrayList<>()).add(v);
         }
         return List.copyOf(byKey.values());
     }

@@ -51,6 +51,23 @@ class CudaFastPathsTest {
     }
 
     @Test
+    void thePackagedFastPathsHoldTheirInstructions() {
+        PtxSignatureTest.assumePackaged();
+        int warpModules = 0;
+        for (KernelVariant v : CudaVariants.all()) {
+            if (v.options().contains(CudaFastPaths.WARP_REDUCE)) {
+                assertTrue(PackagedPtx.find(v).contains("shfl.sync.down"), v + " has no warp shuffle");
+                warpModules++;
+            }
+        }
+        String tf32 = PackagedPtx.find(CudaVariants.MATMUL_TF32);
+        assertTrue(tf32.contains("wmma.mma.sync.aligned.row.row.m16n16k8.f32.tf32.tf32.f32"), "the TF32 module multiplies on tensor cores");
+        assertTrue(tf32.contains(".target sm_80"), "the TF32 module targets compute_80");
+        System.out.println("[cuda checks] " + warpModules + " packaged reduction builds use shfl.sync.down; the TF32 module uses "
+                + "wmma.mma m16n16k8 tf32 for sm_80");
+    }
+
+    @Test
     void theTf32SettingIsTrueOrFalseAndNothingElse() {
         String before = System.getProperty(CudaFastPaths.ALLOW_TF32);
         try {
