@@ -36,12 +36,23 @@ final class CpuConv2d {
         if (bias != null) {
             CpuWidened.load(bias, 0, b, 0, g.cout);
         }
-        overImagesAndGroups(g, xs, (image, group, col) -> {
-            Typed.im2col(xs, x.layout().offset() + g.inputAt(image, group), src, col);
+        boolean f32 = xs instanceof float[];
+        int slivers = (g.spatialOut() + CpuGemm.NR - 1) / CpuGemm.NR;
+        int scratch = f32 ? g.k() * slivers * CpuGemm.NR : g.k() * g.spatialOut();
+        overImagesAndGroups(g, xs, scratch, (image, group, col) -> {
+            int inAt = x.layout().offset() + g.inputAt(image, group);
             int outAt = out.layout().offset() + g.outputAt(image, group);
-            Typed.gemm(false, false, g.coutG(), g.spatialOut(), g.k(),
-                    ws, weight.layout().offset() + group * g.coutG() * g.k(), g.k(),
-                    col, 0, g.spatialOut(), 0.0, os, outAt, g.spatialOut());
+            int wAt = weight.layout().offset() + group * g.coutG() * g.k();
+            if (f32) {
+                // patches go straight into GEMM's packed layout: no patch matrix, no second copy
+                im2colPacked((float[]) xs, inAt, src, g.k(), g.spatialOut(), slivers, (float[]) col);
+                CpuGemm.sgemmPackedB(false, g.coutG(), g.spatialOut(), g.k(), 1f, (float[]) ws, wAt, g.k(),
+                        (float[]) col, 0f, (float[]) os, outAt, g.spatialOut());
+            } else {
+                Typed.im2col(xs, inAt, src, col);
+                Typed.gemm(false, false, g.coutG(), g.spatialOut(), g.k(), ws, wAt, g.k(),
+                        col, 0, g.spatialOut(), 0.0, os, outAt, g.spatialOut());
+            }
             if (bias != null) {
                 Typed.addPerRow(os, outAt, g.coutG(), g.spatialOut(), b, group * g.coutG());
             }
@@ -57,7 +68,7 @@ final class CpuConv2d {
         Object dys = Typed.storage(dy);
         Object ws = Typed.storage(weight);
         Object dxs = Typed.storage(dx);
-        overImagesAndGroups(g, dys, (image, group, dcol) -> {
+        overImagesAndGroups(g, dys, g.k() * g.spatialOut(), (image, group, dcol) -> {
             Typed.gemm(true, false, g.k(), g.spatialOut(), g.coutG(),
                     ws, weight.layout().offset() + group * g.coutG() * g.k(), g.k(),
                     dys, dy.layout().offset() + g.outputAt(image, group), g.spatialOut(), 0.0, dcol, 0, g.spatialOut());
@@ -92,16 +103,39 @@ final class CpuConv2d {
         });
     }
 
-    /** Work on one (image, group) pair, with a {@code K x N} patch matrix of scratch. */
+    /** Work on one (image, group) pair, with scratch for its patches. */
     private interface PairBody {
         void run(int image, int group, Object patches);
     }
 
-    private static void overImagesAndGroups(Geometry g, Object like, PairBody body) {
+    /**
+     * The F32 patch matrix ({@code k x n}, element {@code (r, c)} from {@code src[r*n + c]}) written
+     * in {@link CpuGemm#sgemmPackedB}'s layout, zero in the padding and beyond column n.
+     */
+    private static void im2colPacked(float[] in, int at, int[] src, int k, int n, int slivers, float[] packed) {
+        int nr = CpuGemm.NR;
+        for (int r = 0; r < k; r++) {
+            int row = r * n;
+            for (int s = 0; s < slivers; s++) {
+                int dst = CpuGemm.packedAt(k, slivers, r, s);
+                int c0 = s * nr;
+                int cols = Math.min(nr, n - c0);
+                for (int jj = 0; jj < cols; jj++) {
+                    int from = src[row + c0 + jj];
+                    packed[dst + jj] = from < 0 ? 0f : in[at + from];
+                }
+                for (int jj = cols; jj < nr; jj++) {
+                    packed[dst + jj] = 0f;
+                }
+            }
+        }
+    }
+
+    private static void overImagesAndGroups(Geometry g, Object like, int scratchSize, PairBody body) {
         int pairs = g.n * g.groups;
         int grain = pairs >= CpuThreads.parallelism() ? 1 : Math.max(1, pairs);
         CpuThreads.parallelFor(pairs, grain, (from, to) -> {
-            Object patches = Typed.scratch(like, g.k() * g.spatialOut());
+            Object patches = Typed.scratch(like, scratchSize);
             for (int pair = from; pair < to; pair++) {
                 body.run(pair / g.groups, pair % g.groups, patches);
             }

@@ -55,38 +55,72 @@ final class CpuGemm {
         if (k <= 0 || alpha == 0f) {
             return;
         }
-        boolean parallel = 2L * m * n * k >= PARALLEL_FLOPS && CpuThreads.parallelism() > 1;
-        int tasksWanted = parallel ? TASKS_PER_THREAD * CpuThreads.parallelism() : 1;
-        int mc = Math.min(MC_MAX, roundUp(ceilDiv(m, tasksWanted), MR));
-        int mTiles = ceilDiv(m, mc);
+        int tasksWanted = tasksWanted(m, n, k);
         int ncMax = Math.max(NR, PACKED_B_MAX / k / NR * NR);
         for (int jc = 0; jc < n; jc += ncMax) {
             int nc = Math.min(ncMax, n - jc);
             int slivers = ceilDiv(nc, NR);
-            int nSplits = Math.max(1, Math.min(slivers, ceilDiv(tasksWanted, mTiles)));
             float[] bp = bPack(k * slivers * NR);
             int jcf = jc;
-            CpuThreads.parallelFor(slivers, parallel ? ceilDiv(slivers, tasksWanted) : slivers, (s0, s1) -> {
+            CpuThreads.parallelFor(slivers, ceilDiv(slivers, tasksWanted), (s0, s1) -> {
                 for (int pc = 0; pc < k; pc += KC) {
-                    packB(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), jcf, nc, s0, s1, bp, pc * slivers * NR);
+                    packB(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), jcf, nc, s0, s1, bp, packedAt(k, slivers, pc, 0));
                 }
             });
-            CpuThreads.parallelFor(mTiles * nSplits, 1, (t0, t1) -> {
-                float[] ap = aPack(mc * KC);
-                for (int t = t0; t < t1; t++) {
-                    int ic = (t / nSplits) * mc;
-                    int split = t % nSplits;
-                    int rows = Math.min(mc, m - ic);
-                    int sFrom = (int) ((long) slivers * split / nSplits);
-                    int sTo = (int) ((long) slivers * (split + 1) / nSplits);
-                    for (int pc = 0; pc < k; pc += KC) {
-                        int kc = Math.min(KC, k - pc);
-                        packA(transA, a, aOff, lda, ic, rows, pc, kc, ap);
-                        macroKernel(ap, rows, bp, pc * slivers * NR, sFrom, sTo, nc, kc, alpha, c, cOff + ic * ldc + jcf, ldc);
-                    }
-                }
-            });
+            multiply(transA, m, nc, k, alpha, a, aOff, lda, bp, c, cOff + jc, ldc, tasksWanted);
         }
+    }
+
+    /**
+     * {@code C = alpha * op(A) * B + beta * C} with B already packed: element {@code (p, j)} of B at
+     * {@code bp[packedAt(k, ceil(n/NR), p, j/NR) + j%NR]}, columns from n up to a whole sliver zero.
+     * For callers that can write B in this layout directly (conv2d's patches), saving a copy.
+     */
+    static void sgemmPackedB(boolean transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                             float[] bp, float beta, float[] c, int cOff, int ldc) {
+        if (m <= 0 || n <= 0) {
+            return;
+        }
+        scale(m, n, beta, c, cOff, ldc);
+        if (k > 0 && alpha != 0f) {
+            multiply(transA, m, n, k, alpha, a, aOff, lda, bp, c, cOff, ldc, tasksWanted(m, n, k));
+        }
+    }
+
+    /** Where row {@code p} of packed sliver {@code s} starts in a B packed over the whole k. */
+    static int packedAt(int k, int slivers, int p, int s) {
+        int pc = p / KC * KC;
+        return pc * slivers * NR + s * Math.min(KC, k - pc) * NR + (p - pc) * NR;
+    }
+
+    private static int tasksWanted(int m, int n, int k) {
+        // inside a parallel body the loops below run inline: one task, so A blocks stay as tall as L2 allows
+        boolean parallel = 2L * m * n * k >= PARALLEL_FLOPS && CpuThreads.canFork();
+        return parallel ? TASKS_PER_THREAD * CpuThreads.parallelism() : 1;
+    }
+
+    /** The product of A and packed B, as tasks of (row block, column range) over the whole k. */
+    private static void multiply(boolean transA, int m, int nc, int k, float alpha, float[] a, int aOff, int lda,
+                                 float[] bp, float[] c, int cOff, int ldc, int tasksWanted) {
+        int slivers = ceilDiv(nc, NR);
+        int mc = Math.min(MC_MAX, roundUp(ceilDiv(m, tasksWanted), MR));
+        int mTiles = ceilDiv(m, mc);
+        int nSplits = Math.max(1, Math.min(slivers, ceilDiv(tasksWanted, mTiles)));
+        CpuThreads.parallelFor(mTiles * nSplits, 1, (t0, t1) -> {
+            float[] ap = aPack(mc * KC);
+            for (int t = t0; t < t1; t++) {
+                int ic = (t / nSplits) * mc;
+                int split = t % nSplits;
+                int rows = Math.min(mc, m - ic);
+                int sFrom = (int) ((long) slivers * split / nSplits);
+                int sTo = (int) ((long) slivers * (split + 1) / nSplits);
+                for (int pc = 0; pc < k; pc += KC) {
+                    int kc = Math.min(KC, k - pc);
+                    packA(transA, a, aOff, lda, ic, rows, pc, kc, ap);
+                    macroKernel(ap, rows, bp, packedAt(k, slivers, pc, 0), sFrom, sTo, nc, kc, alpha, c, cOff + ic * ldc, ldc);
+                }
+            }
+        });
     }
 
     /** {@code C *= beta}; beta 0 clears C (NaNs already there do not survive, as in BLAS). */

@@ -40,6 +40,11 @@ final class CpuThreads {
         return PARALLELISM;
     }
 
+    /** True when a parallel loop started here would use more than this thread. */
+    static boolean canFork() {
+        return WORKERS != null && !INSIDE.get();
+    }
+
     private static int configuredParallelism() {
         String property = System.getProperty("kiln.cpu.threads");
         if (property == null || property.isBlank()) {
