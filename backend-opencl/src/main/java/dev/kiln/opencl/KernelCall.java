@@ -7,6 +7,7 @@ import dev.kiln.api.Layout;
 import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.DeviceBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -104,15 +105,33 @@ public final class KernelCall {
         return this;
     }
 
-    /** One work-item per element {@code 0..n-1}; the driver picks the work-group size. */
+    /** One work-item per element {@code 0..n-1}, in fixed groups ({@link WorkGroups#linear}): the kernel must return past n. */
     public void launch(int n) {
         if (n > 0) {
-            launch(new long[]{n}, null);
+            launch(WorkGroups.linear(n, device.properties().maxWorkGroupSize()));
         }
     }
 
-    /** An NDRange launch; {@code local} may be null. */
+    /** One work-item per cell of an {@code x} by {@code y} grid, in fixed groups: the kernel must return past both bounds. */
+    public void launchGrid(int x, int y) {
+        if (x > 0 && y > 0) {
+            launch(WorkGroups.grid(x, y, device.properties().maxWorkGroupSize()));
+        }
+    }
+
+    private void launch(WorkGroups.Range range) {
+        launch(range.global(), range.local());
+    }
+
+    /**
+     * An NDRange launch with an explicit {@code local} size: left to the driver, the local size would
+     * follow the global one and each new shape would compile the kernel again.
+     */
     public void launch(long[] global, long[] local) {
+        if (local == null || local.length != global.length) {
+            throw new IllegalArgumentException(name + ": a launch needs a local size for each of its "
+                    + global.length + " dimensions, got " + Arrays.toString(local));
+        }
         // while open: the device's close must not release the kernel between setting its arguments and queueing it
         device.whileOpen(name, () -> {
             synchronized (kernel) {

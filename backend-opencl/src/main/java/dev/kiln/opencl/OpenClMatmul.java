@@ -93,7 +93,8 @@ public final class OpenClMatmul {
                 .arg(a.buffer()).arg(b.buffer()).arg(out.buffer());
         if (tiled == null) {
             if (backend.cl().properties().maxWorkGroupSize() < (long) DIRECT_GROUP_N * DIRECT_GROUP_M) {
-                call.launch(new long[]{n, m, batches}, null);
+                // groups of one: still a single local size, so a single compile, for every shape
+                call.launch(new long[]{n, m, batches}, new long[]{1, 1, 1});
             } else {
                 // an explicit group: left to itself PoCL picks 1 x 1 groups for odd sizes and runs 50x slower
                 call.launch(new long[]{roundUp(n, DIRECT_GROUP_N), roundUp(m, DIRECT_GROUP_M), batches},

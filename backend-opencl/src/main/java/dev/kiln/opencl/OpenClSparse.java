@@ -37,6 +37,6 @@ final class OpenClSparse {
         }
         KernelCall call = backend.cl().kernel("sparse.cl", "spmm_csr", dtype, "").arg(rows).arg(cols).arg(n);
         view(view(view(view(view(call, rowPtr), colIdx), values), dense), out).errorFlag()
-                .launch(new long[]{n, rows}, null);
+                .launchGrid(n, rows);
     }
 }

@@ -1,0 +1,49 @@
+package dev.kiln.opencl;
+
+/**
+ * Work-group shapes for launches whose kernel has none of its own. A driver compiles a kernel once
+ * per local size (PoCL writes a binary for each) and, left to choose, derives the local size from the
+ * global one, so every new tensor shape would cost a compile. These launches instead use one fixed
+ * group and round the global size up to whole groups; their kernels return past their own bound.
+ */
+final class WorkGroups {
+    /** Work-items per group of a one-dimensional launch: a multiple of every GPU's SIMD width. */
+    static final int LINEAR = 64;
+    /** The two-dimensional group: 16 along x (the contiguous axis), 4 along y. */
+    static final int GRID_X = 16;
+    static final int GRID_Y = 4;
+
+    /** One launch's sizes: {@code global} is a whole number of {@code local} groups in every dimension. */
+    record Range(long[] global, long[] local) {
+    }
+
+    private WorkGroups() {
+    }
+
+    /** Covers work-items {@code 0..n-1} (n > 0). */
+    static Range linear(int n, long maxWorkGroupSize) {
+        long group = Math.min(LINEAR, largestPowerOfTwo(maxWorkGroupSize));
+        long global = roundUp(n, group);
+        if (global > Integer.MAX_VALUE) {
+            // kernels read GID(0) as an int: past 2^31 - 1 it would wrap to a negative index that passes "i < n"
+            return new Range(new long[]{n}, new long[]{1});
+        }
+        return new Range(new long[]{global}, new long[]{group});
+    }
+
+    /** Covers the grid {@code x} by {@code y} (both > 0), x varying fastest. */
+    static Range grid(int x, int y, long maxWorkGroupSize) {
+        long max = largestPowerOfTwo(maxWorkGroupSize);
+        long gx = Math.min(GRID_X, max);
+        long gy = Math.max(1, Math.min(GRID_Y, max / gx));
+        return new Range(new long[]{roundUp(x, gx), roundUp(y, gy)}, new long[]{gx, gy});
+    }
+
+    private static long largestPowerOfTwo(long limit) {
+        return Long.highestOneBit(Math.max(1, limit));
+    }
+
+    private static long roundUp(long n, long multiple) {
+        return (n + multiple - 1) / multiple * multiple;
+    }
+}
