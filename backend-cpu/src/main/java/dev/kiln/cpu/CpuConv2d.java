@@ -28,15 +28,16 @@ final class CpuConv2d {
         if (bias != null) {
             CpuFusedChecks.numel(op, "bias", bias, g.cout, "one per output channel");
         }
-        int[] src = g.patchSources(p);
         Object xs = Typed.storage(x);
         Object ws = Typed.storage(weight);
         Object os = Typed.storage(out);
+        boolean f32 = xs instanceof float[];
+        // the F32 path computes patch positions as it packs; an index table (k * oh * ow ints) would outgrow L2
+        int[] src = f32 ? null : g.patchSources(p);
         double[] b = new double[g.cout];
         if (bias != null) {
             CpuWidened.load(bias, 0, b, 0, g.cout);
         }
-        boolean f32 = xs instanceof float[];
         int slivers = (g.spatialOut() + CpuGemm.NR - 1) / CpuGemm.NR;
         int scratch = f32 ? g.k() * slivers * CpuGemm.NR : g.k() * g.spatialOut();
         overImagesAndGroups(g, xs, scratch, (image, group, col) -> {
@@ -45,7 +46,7 @@ final class CpuConv2d {
             int wAt = weight.layout().offset() + group * g.coutG() * g.k();
             if (f32) {
                 // patches go straight into GEMM's packed layout: no patch matrix, no second copy
-                im2colPacked((float[]) xs, inAt, src, g.k(), g.spatialOut(), slivers, (float[]) col);
+                im2colPacked(g, p, (float[]) xs, inAt, slivers, (float[]) col);
                 CpuGemm.sgemmPackedB(false, g.coutG(), g.spatialOut(), g.k(), 1f, (float[]) ws, wAt, g.k(),
                         (float[]) col, 0f, (float[]) os, outAt, g.spatialOut());
             } else {
@@ -109,24 +110,33 @@ final class CpuConv2d {
     }
 
     /**
-     * The F32 patch matrix ({@code k x n}, element {@code (r, c)} from {@code src[r*n + c]}) written
-     * in {@link CpuGemm#sgemmPackedB}'s layout, zero in the padding and beyond column n.
+     * The F32 patch matrix ({@code k x n}: row {@code (ci, ky, kx)}, column {@code (oy, ox)}, as
+     * {@link Geometry#patchSources}) written in {@link CpuGemm#sgemmPackedB}'s layout, zero in the
+     * padding and beyond column n.
      */
-    private static void im2colPacked(float[] in, int at, int[] src, int k, int n, int slivers, float[] packed) {
+    private static void im2colPacked(Geometry g, Conv2dParams p, float[] in, int at, int slivers, float[] packed) {
         int nr = CpuGemm.NR;
+        int k = g.k();
+        int n = g.spatialOut();
         for (int r = 0; r < k; r++) {
-            int row = r * n;
-            for (int s = 0; s < slivers; s++) {
-                int dst = CpuGemm.packedAt(k, slivers, r, s);
-                int c0 = s * nr;
-                int cols = Math.min(nr, n - c0);
-                for (int jj = 0; jj < cols; jj++) {
-                    int from = src[row + c0 + jj];
-                    packed[dst + jj] = from < 0 ? 0f : in[at + from];
+            int ci = r / (g.kh * g.kw);
+            int ky = r / g.kw % g.kh;
+            int kx = r % g.kw;
+            int rowStart = CpuGemm.packedAt(k, slivers, r, 0);
+            int sliverStride = CpuGemm.packedAt(k, slivers, r, 1) - rowStart;
+            for (int oy = 0; oy < g.oh; oy++) {
+                int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                boolean rowInside = iy >= 0 && iy < g.h;
+                int inRow = at + (ci * g.h + iy) * g.w;
+                for (int ox = 0; ox < g.ow; ox++) {
+                    int ix = ox * p.strideW() - p.padW() + kx * p.dilationW();
+                    int c = oy * g.ow + ox;
+                    packed[rowStart + c / nr * sliverStride + c % nr] =
+                            rowInside && ix >= 0 && ix < g.w ? in[inRow + ix] : 0f;
                 }
-                for (int jj = cols; jj < nr; jj++) {
-                    packed[dst + jj] = 0f;
-                }
+            }
+            for (int c = n; c < slivers * nr; c++) {
+                packed[rowStart + c / nr * sliverStride + c % nr] = 0f;
             }
         }
     }
