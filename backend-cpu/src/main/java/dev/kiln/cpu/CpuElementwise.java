@@ -11,6 +11,10 @@ import dev.kiln.api.errors.UnsupportedOpException;
 import dev.kiln.api.spi.BinaryOp;
 import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.UnaryOp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * unary, binary and where over any layouts. The element math is {@link CpuScalarOps}; the cheap
@@ -19,6 +23,7 @@ import dev.kiln.api.spi.UnaryOp;
 final class CpuElementwise {
     /** Elements per parallel chunk: below this a fork costs more than the work. */
     static final int GRAIN = 1 << 15;
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
 
     private CpuElementwise() {
     }
@@ -96,12 +101,32 @@ final class CpuElementwise {
                     }
                     return;
                 }
+                case TANH -> {
+                    tanhF32(x, xi, o, oi, n);
+                    return;
+                }
                 default -> {
                 }
             }
         }
         for (int i = 0; i < n; i++, xi += xs, oi += os) {
             o[oi] = CpuScalarOps.f32(op, x[xi]);
+        }
+    }
+
+    /**
+     * tanh of a contiguous F32 run in vector lanes (the platform's vector tanh, within an ulp or two of
+     * {@code Math.tanh}), the tail through a masked vector too: within contiguous runs a value's tanh
+     * does not depend on where the run starts.
+     */
+    private static void tanhF32(float[] x, int xi, float[] o, int oi, int n) {
+        int i = 0;
+        for (; i <= n - FS.length(); i += FS.length()) {
+            FloatVector.fromArray(FS, x, xi + i).lanewise(VectorOperators.TANH).intoArray(o, oi + i);
+        }
+        if (i < n) {
+            VectorMask<Float> tail = FS.indexInRange(i, n);
+            FloatVector.fromArray(FS, x, xi + i, tail).lanewise(VectorOperators.TANH).intoArray(o, oi + i, tail);
         }
     }
 
@@ -311,6 +336,18 @@ final class CpuElementwise {
         Object x = ((CpuBuffer) a.buffer()).array();
         Object y = ((CpuBuffer) b.buffer()).array();
         Object o = ((CpuBuffer) out.buffer()).array();
+        if (dt == DType.F32) {
+            // the gradient rules' dtype: a loop of its own, without a dtype switch per element
+            float[] xf = (float[]) x;
+            float[] yf = (float[]) y;
+            float[] of = (float[]) o;
+            w.parallel(GRAIN, (at, n) -> {
+                for (int i = 0, ci = at[0], ai = at[1], bi = at[2], oi = at[3]; i < n; i++, ci += cs, ai += as, bi += bs, oi += os) {
+                    of[oi] = c[ci] != 0 ? xf[ai] : yf[bi];
+                }
+            });
+            return;
+        }
         w.parallel(GRAIN, (at, n) -> {
             for (int i = 0, ci = at[0], ai = at[1], bi = at[2], oi = at[3]; i < n; i++, ci += cs, ai += as, bi += bs, oi += os) {
                 boolean pick = c[ci] != 0;

@@ -21,6 +21,8 @@ final class CpuPhiloxKeeps {
     private static final int W1 = 0xBB67AE85;
     /** Lane {@code i} holds {@code i}: block counters of a vector are {@code first + lane}. */
     private static final LongVector LANES = LongVector.fromArray(S, iota(), 0);
+    /** A shift count per lane: C2 compiles shifts by a vector where the shift by a scalar count stays a call. */
+    private static final LongVector SHIFT32 = LongVector.broadcast(S, 32);
 
     private CpuPhiloxKeeps() {
     }
@@ -57,9 +59,9 @@ final class CpuPhiloxKeeps {
                 }
                 LongVector p0 = x0.mul(M0);
                 LongVector p1 = x2.mul(M1);
-                LongVector n0 = p1.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.XOR, r0 & LOW32);
+                LongVector n0 = p1.lanewise(VectorOperators.LSHR, SHIFT32).lanewise(VectorOperators.XOR, x1).lanewise(VectorOperators.XOR, r0 & LOW32);
                 LongVector n1 = p1.lanewise(VectorOperators.AND, LOW32);
-                LongVector n2 = p0.lanewise(VectorOperators.LSHR, 32).lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.XOR, r1 & LOW32);
+                LongVector n2 = p0.lanewise(VectorOperators.LSHR, SHIFT32).lanewise(VectorOperators.XOR, x3).lanewise(VectorOperators.XOR, r1 & LOW32);
                 LongVector n3 = p0.lanewise(VectorOperators.AND, LOW32);
                 x0 = n0;
                 x1 = n1;
@@ -82,9 +84,17 @@ final class CpuPhiloxKeeps {
         }
     }
 
+    /** One Philox block per four elements: the head and tail of a run, and short runs. */
     private static void scalar(DropoutKey key, int from, int n, float p, boolean[] keep, int at) {
-        for (int i = 0; i < n; i++) {
-            keep[at + i] = Philox.dropoutKeeps(key, from + i, p);
+        int[] words = new int[4];
+        int i = 0;
+        while (i < n) {
+            int index = from + i;
+            Philox.block(index >>> 2, key.layer(), (int) key.step(), (int) (key.step() >>> 32),
+                    (int) key.seed(), (int) (key.seed() >>> 32), words, 0);
+            for (int w = index & 3; w < 4 && i < n; w++, i++) {
+                keep[at + i] = Philox.uniform(words[w]) >= p;
+            }
         }
     }
 

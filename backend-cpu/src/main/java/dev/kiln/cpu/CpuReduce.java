@@ -64,6 +64,10 @@ final class CpuReduce {
         Object src = ((CpuBuffer) x.buffer()).array();
         Object dst = ((CpuBuffer) out.buffer()).array();
         int grain = Math.max(1, CpuElementwise.GRAIN / Math.max(1, count));
+        if (op == ReduceOp.SUM && dt.isFloating() && count > 1 && outer.isContiguous(0) && outer.isContiguous(1)) {
+            CpuOuterSum.sum(src, xKept.offset(), dst, outKept.offset(), outer.numel(), inner, count, grain);
+            return;
+        }
         CpuThreads.parallelFor(outer.numel(), grain, (from, to) -> {
             Fold fold = new Fold(op, dt);
             outer.walk(from, to, (at, n) -> {
