@@ -12,42 +12,7 @@
  * Every output element is written by exactly one work-item, summed in a fixed order.
  */
 #include "prelude.h"
-
-typedef struct {
-    int batch, cin, h, w, cout, oh, ow, kh, kw;
-    int stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups;
-    int cin_g, cout_g;
-} ConvGeometry;
-
-#define CONV_ARGS int batch, int cin, int h, int w, int cout, int oh, int ow, int kh, int kw, \
-    int stride_h, int stride_w, int pad_h, int pad_w, int dil_h, int dil_w, int groups
-
-INLINE ConvGeometry conv_geometry(int batch, int cin, int h, int w, int cout, int oh, int ow, int kh, int kw,
-                                  int stride_h, int stride_w, int pad_h, int pad_w, int dil_h, int dil_w, int groups) {
-    ConvGeometry g;
-    g.batch = batch;
-    g.cin = cin;
-    g.h = h;
-    g.w = w;
-    g.cout = cout;
-    g.oh = oh;
-    g.ow = ow;
-    g.kh = kh;
-    g.kw = kw;
-    g.stride_h = stride_h;
-    g.stride_w = stride_w;
-    g.pad_h = pad_h;
-    g.pad_w = pad_w;
-    g.dil_h = dil_h;
-    g.dil_w = dil_w;
-    g.groups = groups;
-    g.cin_g = cin / groups;
-    g.cout_g = cout / groups;
-    return g;
-}
-
-#define CONV_GEOMETRY_OF_ARGS conv_geometry(batch, cin, h, w, cout, oh, ow, kh, kw, \
-    stride_h, stride_w, pad_h, pad_w, dil_h, dil_w, groups)
+#include "conv_geometry.h"
 
 /* Input pixel of group grp for im2col row (ci, ky, kx) = kk and column (n, oy, ox) = col; 0 in the padding. */
 INLINE T x_col(GLOBAL const T *x, int x_off, ConvGeometry g, int grp, int kk, int col) {
