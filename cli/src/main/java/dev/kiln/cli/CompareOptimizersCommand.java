@@ -74,7 +74,8 @@ final class CompareOptimizersCommand implements Callable<Integer> {
                 trainingData.description(), architecture.name(), epochs, device.name());
         Map<OptimizerChoice, List<EpochRecord>> results = new LinkedHashMap<>();
         for (OptimizerChoice choice : choices) {
-            RunConfig config = new RunConfig(model, data, epochs, batchSize, choice.defaultLr(), choice, seed, 0);
+            RunConfig config = new RunConfig(model, data, epochs, batchSize, choice.defaultLr(), choice, seed, 0,
+                    device.device().toString());
             try (TrainingSession session = new TrainingSession(config, architecture, trainingData, device, null)) {
                 List<EpochRecord> history = session.run(session.start(), new TrainingListener() {
                     @Override

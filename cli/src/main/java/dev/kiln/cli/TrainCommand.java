@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.api.Backends;
 import dev.kiln.api.spi.Backend;
 import dev.kiln.cli.model.Architecture;
 import dev.kiln.cli.model.ModelFiles;
@@ -82,8 +83,9 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = {"Continue the run in DIR from its last checkpoint, with its saved settings (only --epochs and "
-                    + "--backend may be given); the result is the same as an uninterrupted run's."})
+            description = {"Continue the run in DIR from its last checkpoint, with its saved settings, on the device it "
+                    + "trained on; the result is the same as an uninterrupted run's. Only --epochs and --backend may be given; "
+                    + "another backend continues the run but rounds differently, so its weights are not bit-identical."})
     Path resume;
 
     @Option(names = "--checkpoint-every", paramLabel = "N", defaultValue = "50",
@@ -96,11 +98,12 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         Path dir = resume != null ? resume : out != null ? out : defaultOut();
         Path checkpointDir = dir.resolve(CHECKPOINT_DIR);
-        RunConfig config = resume != null ? resumedConfig(checkpointDir) : newConfig(checkpointDir);
+        RunConfig requested = resume != null ? resumedConfig(checkpointDir) : newConfig(checkpointDir);
+        Backend device = openDevice(requested, o);
+        RunConfig config = requested.withBackend(device.device().toString());
         TrainingData trainingData = TrainingData.load(config.data(), config.seed());
         Architecture architecture = new Architecture(config.model(), trainingData.height(), trainingData.width(), trainingData.classes(),
                 trainingData.mean(), trainingData.std());
-        Backend device = backend.open();
         try (TrainingSession session = new TrainingSession(config, architecture, trainingData, device, checkpointDir)) {
             Checkpoint from;
             if (resume != null) {
@@ -131,6 +134,26 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The device of a new run, or of a resumed one: the device it trained on unless --backend names
+     * another (which continues the run with other rounding, so it says so).
+     */
+    private Backend openDevice(RunConfig requested, PrintWriter o) {
+        if (resume == null) {
+            return backend.open();
+        }
+        if (!spec.commandLine().getParseResult().hasMatchedOption("--backend")) {
+            return Backends.select(requested.backend());
+        }
+        Backend device = backend.open();
+        String trainedOn = requested.backend();
+        if (!trainedOn.equals("auto") && !trainedOn.equals(device.device().toString())) {
+            o.printf("note: the run trained on %s and continues on %s; backends round differently, so the final weights will"
+                    + " not be bit-identical to an uninterrupted run's%n", trainedOn, device.device());
+        }
+        return device;
+    }
+
     private RunConfig newConfig(Path checkpointDir) {
         if (Checkpoint.exists(checkpointDir)) {
             throw new ParameterException(spec.commandLine(), checkpointDir.getParent() + " already holds a run; continue it with --resume "
@@ -141,7 +164,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "unknown --model '" + model + "'; choose one of " + Architecture.names());
         }
         return new RunConfig(model, data, epochs == null ? 10 : epochs, batchSize, lr == null ? choice.defaultLr() : lr, choice, seed,
-                checkpointEvery);
+                checkpointEvery, backend.spec);
     }
 
     /** The saved settings of the run being resumed; only --epochs and --backend may differ. */

@@ -9,7 +9,6 @@ import dev.kiln.api.Backends;
 import dev.kiln.api.Tensor;
 import dev.kiln.cli.io.Json;
 import dev.kiln.nn.io.Safetensors;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Kills a training child process in the middle of an epoch, resumes it from its last checkpoint,
- * and checks that the final weights equal those of an uninterrupted run bit for bit.
+ * Kills a training child process in the middle of an epoch, resumes it from its last checkpoint in
+ * a new child process, as a user would, and checks that the final weights equal those of an
+ * uninterrupted run bit for bit. The resume gives no --backend: it must continue on the device the
+ * run trained on (with OpenCL present, auto would pick it and round differently).
  */
 class ResumeAfterKillTest {
     @TempDir
@@ -35,15 +36,21 @@ class ResumeAfterKillTest {
                 "--checkpoint-every", "10", "--backend", "cpu");
 
         Path killed = tmp.resolve("killed");
-        Process child = startChild(settings, killed);
+        List<String> first = new ArrayList<>(settings);
+        first.addAll(List.of("--out", killed.toString()));
+        Process child = startChild(first, tmp.resolve("killed.log"));
         Map<String, Object> state = waitForMidEpochCheckpoint(child, killed.resolve("checkpoint/state.json"));
         assertTrue(child.isAlive(), "the child finished before it could be killed; the test needs a slower run");
         child.destroyForcibly();
         assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the killed child did not exit");
         assertTrue(((Number) state.get("batch")).intValue() > 0, "killed at " + state);
 
-        KilnRun resumed = KilnRun.ok("train", "--resume", killed.toString(), "--backend", "cpu");
-        assertTrue(resumed.out().contains("resuming"), resumed.out());
+        Path resumeLog = tmp.resolve("resumed.log");
+        Process resumed = startChild(List.of("train", "--resume", killed.toString()), resumeLog);
+        assertTrue(resumed.waitFor(120, TimeUnit.SECONDS), "the resumed child did not finish within 120 s");
+        String resumedOut = Files.readString(resumeLog);
+        assertEquals(0, resumed.exitValue(), resumedOut);
+        assertTrue(resumedOut.contains("resuming"), resumedOut);
 
         Path straight = tmp.resolve("straight");
         List<String> args = new ArrayList<>(settings);
@@ -73,14 +80,13 @@ class ResumeAfterKillTest {
         return String.join(",", java.util.Arrays.copyOf(cells, cells.length - 2));
     }
 
-    private static Process startChild(List<String> settings, Path out) throws IOException {
+    /** Starts {@code kiln args} in a new JVM with this one's class path, its output going to {@code log}. */
+    private static Process startChild(List<String> args, Path log) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Djava.awt.headless=true",
                 "-cp", System.getProperty("java.class.path"), Kiln.class.getName()));
-        command.addAll(settings);
-        command.addAll(List.of("--out", out.toString()));
-        File log = out.resolveSibling("child.log").toFile();
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** Polls the child's checkpoint until one is taken inside the second epoch or later. */
@@ -95,7 +101,7 @@ class ResumeAfterKillTest {
             }
             if (!child.isAlive()) {
                 fail("the child exited (" + child.exitValue() + ") before a mid-epoch checkpoint; its log: "
-                        + Files.readString(state.getParent().getParent().resolveSibling("child.log")));
+                        + Files.readString(state.getParent().getParent().resolveSibling("killed.log")));
             }
             Thread.sleep(5);
         }
