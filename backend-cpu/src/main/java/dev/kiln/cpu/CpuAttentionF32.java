@@ -150,11 +150,11 @@ final class CpuAttentionF32 {
             FloatVector newMax = max.max(blockMax);
             VectorMask<Float> none = newMax.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY);
             FloatVector shift = newMax.blend(0f, none);
-            FloatVector correction = max.sub(shift).lanewise(VectorOperators.EXP);
+            FloatVector correction = CpuExpF32.exp(max.sub(shift));
             FloatVector sum = FloatVector.zero(FS);
             for (int jj = 0; jj < nj; jj++) {
                 int at = jj * NR + lane;
-                FloatVector e = FloatVector.fromArray(FS, sc, at).sub(shift).lanewise(VectorOperators.EXP);
+                FloatVector e = CpuExpF32.exp(FloatVector.fromArray(FS, sc, at).sub(shift));
                 e.intoArray(sc, at);
                 sum = sum.add(e);
             }

@@ -1,7 +1,6 @@
 package dev.kiln.cpu;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /** Dot products and scaled adds over runs of {@code double[]}, with the widest vectors the CPU has. */
@@ -21,7 +20,10 @@ final class CpuDoubleVectors {
             for (; i <= n - L; i += L) {
                 acc = DoubleVector.fromArray(S, a, ai + i).fma(DoubleVector.fromArray(S, b, bi + i), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            // lane by lane, in order: reduceLanes may add in any order, and compiled code adds in another order than interpreted
+            for (int lane = 0; lane < L; lane++) {
+                sum += acc.lane(lane);
+            }
         }
         for (; i < n; i++) {
             sum += a[ai + i] * b[bi + i];

@@ -1,0 +1,49 @@
+package dev.kiln.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+import org.junit.jupiter.api.Test;
+
+class CpuExpF32Test {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+
+    /** exp of each value, a vector at a time (the last one padded with zeros). */
+    private static float[] exp(float... x) {
+        float[] in = java.util.Arrays.copyOf(x, (x.length + FS.length() - 1) / FS.length() * FS.length());
+        float[] out = new float[in.length];
+        for (int i = 0; i < in.length; i += FS.length()) {
+            CpuExpF32.exp(FloatVector.fromArray(FS, in, i)).intoArray(out, i);
+        }
+        return out;
+    }
+
+    @Test
+    void withinOneUlpOfMathExpOverTheNormalRange() {
+        SplittableRandom rnd = new SplittableRandom(4);
+        float[] x = new float[FS.length()];
+        for (int round = 0; round < 20_000; round++) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] = round % 2 == 0 ? (float) rnd.nextDouble(-87.3, 88.3) : (float) rnd.nextDouble(-2, 2);
+            }
+            float[] got = exp(x);
+            for (int i = 0; i < x.length; i++) {
+                float want = (float) Math.exp(x[i]);
+                assertTrue(Math.abs(got[i] - (double) want) <= Math.ulp(want), "exp(" + x[i] + ") = " + got[i] + ", Math.exp " + want);
+            }
+        }
+    }
+
+    @Test
+    void edgesGiveZeroOneInfinityAndNaN() {
+        float[] got = exp(Float.NEGATIVE_INFINITY, -100f, -87.4f, 0f, -0f, 88.4f, 100f, Float.POSITIVE_INFINITY);
+        float[] want = {0f, 0f, 0f, 1f, 1f, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY, Float.POSITIVE_INFINITY};
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], got[i], "lane " + i);
+        }
+        assertTrue(Float.isNaN(exp(Float.NaN)[0]));
+    }
+}
