@@ -16,10 +16,13 @@ import dev.kiln.api.spi.params.Conv2dParams;
  * {@code TILE x TILE} over (output columns, output rows, group); CPU devices run the direct kernels
  * of conv_direct.cl, one work-item per element written, which skip the per-element im2col indexing
  * and the idle tile rows of few channels (LeNet's first layers ran 20x slower than the CPU backend).
+ * The system property {@code kiln.opencl.conv} ({@code auto}, {@code tiled} or {@code direct})
+ * overrides that choice: CUDA runs the same conv.cl bodies, so the tests run them on CPU devices too.
  */
 final class OpenClConv {
     private static final String FILE = "conv.cl";
     private static final String DIRECT_FILE = "conv_direct.cl";
+    private static final String CHOICE_PROPERTY = "kiln.opencl.conv";
 
     private OpenClConv() {
     }
@@ -78,7 +81,14 @@ final class OpenClConv {
 
     /** CPU devices take the direct kernels: their local memory is only another copy in the same caches. */
     private static boolean direct(OpenClBackend backend) {
-        return "CPU".equals(backend.cl().properties().kind());
+        String chosen = System.getProperty(CHOICE_PROPERTY, "auto");
+        return switch (chosen) {
+            case "auto" -> "CPU".equals(backend.cl().properties().kind());
+            case "direct" -> true;
+            case "tiled" -> false;
+            default -> throw new IllegalArgumentException("conv2d: system property " + CHOICE_PROPERTY + " is '" + chosen
+                    + "'; expected auto, tiled or direct");
+        };
     }
 
     /** {@code stem} of conv_direct.cl, or of conv.cl built for {@code tile}. */

@@ -7,10 +7,16 @@ import dev.kiln.api.spi.params.Conv2dParams;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** conv.cl against the CPU backend: odd sizes, stride, padding, dilation, groups, a batch larger than one tile. */
+/**
+ * conv.cl (tiled) and conv_direct.cl against the CPU backend: odd sizes, stride, padding, dilation,
+ * groups, a batch larger than one tile. Both kernel sets run on whatever device is here, whichever
+ * the backend would pick for it, because CUDA runs the tiled bodies.
+ */
 class ConvKernelsTest {
+    private static final String CHOICE_PROPERTY = "kiln.opencl.conv";
+
     /** n, cin, h, w, cout, kh, kw, then the geometry. */
     private record Case(int n, int cin, int h, int w, int cout, int kh, int kw, Conv2dParams p) {
     }
@@ -25,8 +31,10 @@ class ConvKernelsTest {
     };
 
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"F32", "F64"})
-    void forwardAndBothBackwardsMatchTheCpuBackend(DType dtype) {
+    @CsvSource({"F32, tiled", "F64, tiled", "F32, direct", "F64, direct"})
+    void forwardAndBothBackwardsMatchTheCpuBackend(DType dtype, String kernels) {
+        String before = System.getProperty(CHOICE_PROPERTY);
+        System.setProperty(CHOICE_PROPERTY, kernels);
         try (BackendPair b = BackendPair.open()) {
             Assumptions.assumeTrue(b.runs(dtype), "device has no fp64");
             Random random = new Random(9);
@@ -52,10 +60,16 @@ class ConvKernelsTest {
                     }
                     double rel = dtype == DType.F32 ? 1e-4 : 1e-10;
                     double abs = dtype == DType.F32 ? 1e-4 : 1e-10;
-                    b.assertClose("conv2d " + c + " bias " + withBias, out[0], out[1], rel, abs);
-                    b.assertClose("conv2dBackwardInput " + c, dx[0], dx[1], rel, abs);
-                    b.assertClose("conv2dBackwardWeight " + c, dw[0], dw[1], rel, abs);
+                    b.assertClose(kernels + " conv2d " + c + " bias " + withBias, out[0], out[1], rel, abs);
+                    b.assertClose(kernels + " conv2dBackwardInput " + c, dx[0], dx[1], rel, abs);
+                    b.assertClose(kernels + " conv2dBackwardWeight " + c, dw[0], dw[1], rel, abs);
                 }
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty(CHOICE_PROPERTY);
+            } else {
+                System.setProperty(CHOICE_PROPERTY, before);
             }
         }
     }
