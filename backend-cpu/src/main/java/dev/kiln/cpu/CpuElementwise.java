@@ -13,7 +13,6 @@ import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.UnaryOp;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -115,18 +114,18 @@ final class CpuElementwise {
     }
 
     /**
-     * tanh of a contiguous F32 run in vector lanes (the platform's vector tanh, within an ulp or two of
-     * {@code Math.tanh}), the tail through a masked vector too: within contiguous runs a value's tanh
-     * does not depend on where the run starts.
+     * tanh of a contiguous F32 run in vector lanes ({@link CpuTanhF32}: within an ulp of {@code Math.tanh},
+     * the same bits interpreted and compiled), the tail through a masked vector too: within contiguous
+     * runs a value's tanh does not depend on where the run starts.
      */
     private static void tanhF32(float[] x, int xi, float[] o, int oi, int n) {
         int i = 0;
         for (; i <= n - FS.length(); i += FS.length()) {
-            FloatVector.fromArray(FS, x, xi + i).lanewise(VectorOperators.TANH).intoArray(o, oi + i);
+            CpuTanhF32.tanh(FloatVector.fromArray(FS, x, xi + i)).intoArray(o, oi + i);
         }
         if (i < n) {
             VectorMask<Float> tail = FS.indexInRange(i, n);
-            FloatVector.fromArray(FS, x, xi + i, tail).lanewise(VectorOperators.TANH).intoArray(o, oi + i, tail);
+            CpuTanhF32.tanh(FloatVector.fromArray(FS, x, xi + i, tail)).intoArray(o, oi + i, tail);
         }
     }
 

@@ -5,7 +5,7 @@ import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Prints hashes of the vector exp and the double dot product over fixed inputs, computed {@code args[0]}
+ * Prints hashes of the vector exp and tanh and the double dot product over fixed inputs, computed {@code args[0]}
  * times in a row (the last round counts), for {@link JitDeterminismTest}.
  */
 public final class JitDeterminismProbe {
@@ -26,15 +26,18 @@ public final class JitDeterminismProbe {
             b[i] = rnd.nextDouble(-1, 1);
         }
         float[] e = new float[x.length];
+        float[] t = new float[x.length];
         double[] dots = new double[a.length];
         for (int round = Integer.parseInt(args[0]); round > 0; round--) {
             for (int i = 0; i < x.length; i += l) {
-                CpuExpF32.exp(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, i)).intoArray(e, i);
+                FloatVector v = FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, i);
+                CpuExpF32.exp(v).intoArray(e, i);
+                CpuTanhF32.tanh(v.mul(0.1f)).intoArray(t, i);
             }
             for (int n = 0; n < a.length; n++) {
                 dots[n] = CpuDoubleVectors.dot(a, 0, b, 0, n);
             }
         }
-        System.out.println(Arrays.hashCode(e) + " " + Arrays.hashCode(dots));
+        System.out.println(Arrays.hashCode(e) + " " + Arrays.hashCode(t) + " " + Arrays.hashCode(dots));
     }
 }

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
  */
 class JitDeterminismTest {
     @Test
-    void vectorExpAndDotGiveTheSameBitsInterpretedAndCompiled() throws IOException, InterruptedException {
+    void vectorExpTanhAndDotGiveTheSameBitsInterpretedAndCompiled() throws IOException, InterruptedException {
         String interpreted = probe(List.of("-Xint"), 1);
         String compiled = probe(List.of("-XX:-TieredCompilation", "-XX:CompileThreshold=100", "-Xbatch"), 400);
-        assertEquals(interpreted, compiled, "interpreted vs C2-compiled hashes (exp, dot)");
+        assertEquals(interpreted, compiled, "interpreted vs C2-compiled hashes (exp, tanh, dot)");
     }
 
     private static String probe(List<String> jvmFlags, int rounds) throws IOException, InterruptedException {
