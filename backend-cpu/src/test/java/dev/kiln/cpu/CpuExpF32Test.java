@@ -4,21 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
 class CpuExpF32Test {
-    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FS = FloatLanes.FS;
 
-    /** exp of each value, a vector at a time (the last one padded with zeros). */
     private static float[] exp(float... x) {
-        float[] in = java.util.Arrays.copyOf(x, (x.length + FS.length() - 1) / FS.length() * FS.length());
-        float[] out = new float[in.length];
-        for (int i = 0; i < in.length; i += FS.length()) {
-            CpuExpF32.exp(FloatVector.fromArray(FS, in, i)).intoArray(out, i);
-        }
-        return out;
+        return FloatLanes.apply(CpuExpF32::exp, x);
     }
 
     @Test

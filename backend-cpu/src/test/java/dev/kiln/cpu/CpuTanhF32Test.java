@@ -3,23 +3,15 @@ package dev.kiln.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Arrays;
 import java.util.SplittableRandom;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.junit.jupiter.api.Test;
 
 class CpuTanhF32Test {
-    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> FS = FloatLanes.FS;
 
-    /** tanh of each value, a vector at a time (the last one padded with zeros). */
     private static float[] tanh(float... x) {
-        float[] in = Arrays.copyOf(x, (x.length + FS.length() - 1) / FS.length() * FS.length());
-        float[] out = new float[in.length];
-        for (int i = 0; i < in.length; i += FS.length()) {
-            CpuTanhF32.tanh(FloatVector.fromArray(FS, in, i)).intoArray(out, i);
-        }
-        return out;
+        return FloatLanes.apply(CpuTanhF32::tanh, x);
     }
 
     @Test
