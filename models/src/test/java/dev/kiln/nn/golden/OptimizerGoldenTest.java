@@ -62,7 +62,7 @@ class OptimizerGoldenTest {
     void matchesPyTorchTrajectory(String backendName, String name, Map<String, Object> c) {
         Backend backend = TestBackends.open(backendName);
         Tensors on = Tensors.on(backend);
-        try (Backends.Use u = Backends.use(backend); Linear model = new Linear(4, 3, new Generator(0))) {
+        try (Backends.Use u = Backends.use(backend); Linear model = new Linear(4, 3, new Generator(0)); Scope fixtures = Scope.open()) {
             Map<String, Tensor> start = new LinkedHashMap<>();
             start.put("weight", ModelsGolden.f32(on, ROOT.get("weight0")));
             start.put("bias", ModelsGolden.f32(on, ROOT.get("bias0")));
@@ -99,7 +99,8 @@ class OptimizerGoldenTest {
     void stateSurvivesASaveAndRestoreMidway(String backendName, String name, Map<String, Object> c) {
         Backend backend = TestBackends.open(backendName);
         Tensors on = Tensors.on(backend);
-        try (Backends.Use u = Backends.use(backend); Linear a = new Linear(4, 3, new Generator(0)); Linear b = new Linear(4, 3, new Generator(0))) {
+        try (Backends.Use u = Backends.use(backend); Linear a = new Linear(4, 3, new Generator(0)); Linear b = new Linear(4, 3, new Generator(0));
+             Scope fixtures = Scope.open()) {
             Map<String, Tensor> start = Map.of("weight", ModelsGolden.f32(on, ROOT.get("weight0")), "bias", ModelsGolden.f32(on, ROOT.get("bias0")));
             a.loadStateDict(start);
             Tensor x = ModelsGolden.f32(on, ROOT.get("x"));
