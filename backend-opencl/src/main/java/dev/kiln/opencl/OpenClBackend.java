@@ -31,8 +31,10 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     private final Device device;
     private final OpenClDevice cl;
     private final CachingAllocator allocator;
+    private final boolean directConv;
 
     OpenClBackend(int index, OpenClDevice cl) {
+        this.directConv = OpenClConv.direct(cl.properties());
         this.device = new Device("opencl", index);
         this.cl = cl;
         this.allocator = new CachingAllocator(device, new CachingAllocator.DeviceMemory() {
@@ -46,6 +48,11 @@ public final class OpenClBackend implements Backend, AutoCloseable {
                 cl.free((OpenClBuffer) buffer);
             }
         }, cl.properties().globalMemoryBytes());
+    }
+
+    /** Whether conv2d runs conv_direct.cl rather than the tiled conv.cl, chosen when the backend opened. */
+    boolean directConv() {
+        return directConv;
     }
 
     /** The OpenCL device behind this backend: its queue, programs and kernel launches. */

@@ -18,6 +18,7 @@ import dev.kiln.api.spi.params.Conv2dParams;
  * and the idle tile rows of few channels (LeNet's first layers ran 20x slower than the CPU backend).
  * The system property {@code kiln.opencl.conv} ({@code auto}, {@code tiled} or {@code direct})
  * overrides that choice: CUDA runs the same conv.cl bodies, so the tests run them on CPU devices too.
+ * The backend reads the property once, when it opens ({@link #direct(OpenClDeviceProperties)}).
  */
 final class OpenClConv {
     private static final String FILE = "conv.cl";
@@ -34,7 +35,7 @@ final class OpenClConv {
         Geometry g = Geometry.of(op, x, weight, p);
         OpenClFusedChecks.shape(op, "out", out, g.n, g.cout, g.oh, g.ow);
         OpenClFusedChecks.numel(op, "bias", bias, g.cout, "one per output channel");
-        boolean direct = direct(backend);
+        boolean direct = backend.directConv();
         int tile = tile(backend);
         KernelCall call = geometry(kernel(backend, "conv2d_forward", dtype, direct, tile), g, p);
         view(view(call, x), weight);
@@ -52,7 +53,7 @@ final class OpenClConv {
         DType dtype = OpenClFusedChecks.floating(backend, op, dy, weight, dx);
         Geometry g = Geometry.of(op, dx, weight, p);
         OpenClFusedChecks.shape(op, "dy", dy, g.n, g.cout, g.oh, g.ow);
-        boolean direct = direct(backend);
+        boolean direct = backend.directConv();
         int tile = tile(backend);
         KernelCall call = geometry(kernel(backend, "conv2d_backward_input", dtype, direct, tile), g, p);
         view(view(view(call, dy), weight), dx);
@@ -68,7 +69,7 @@ final class OpenClConv {
         DType dtype = OpenClFusedChecks.floating(backend, op, dy, x, dweight);
         Geometry g = Geometry.of(op, x, dweight, p);
         OpenClFusedChecks.shape(op, "dy", dy, g.n, g.cout, g.oh, g.ow);
-        boolean direct = direct(backend);
+        boolean direct = backend.directConv();
         int tile = tile(backend);
         KernelCall call = geometry(kernel(backend, "conv2d_backward_weight", dtype, direct, tile), g, p);
         view(view(view(call, dy), x), dweight);
@@ -79,11 +80,14 @@ final class OpenClConv {
         }
     }
 
-    /** CPU devices take the direct kernels: their local memory is only another copy in the same caches. */
-    private static boolean direct(OpenClBackend backend) {
+    /**
+     * Whether a backend on {@code device} runs the direct kernels: CPU devices do, because their local
+     * memory is only another copy in the same caches, unless {@code kiln.opencl.conv} says otherwise.
+     */
+    static boolean direct(OpenClDeviceProperties device) {
         String chosen = System.getProperty(CHOICE_PROPERTY, "auto");
         return switch (chosen) {
-            case "auto" -> "CPU".equals(backend.cl().properties().kind());
+            case "auto" -> "CPU".equals(device.kind());
             case "direct" -> true;
             case "tiled" -> false;
             default -> throw new IllegalArgumentException("conv2d: system property " + CHOICE_PROPERTY + " is '" + chosen
