@@ -9,6 +9,7 @@ import dev.kiln.nn.loss.CrossEntropyLoss;
 import dev.kiln.nn.loss.Penalty;
 import dev.kiln.nn.metrics.Accuracy;
 import dev.kiln.nn.metrics.ConfusionMatrix;
+import dev.kiln.nn.metrics.MacroF1;
 import dev.kiln.nn.metrics.Metric;
 import dev.kiln.nn.optim.Optimizer;
 import dev.kiln.nn.optim.ParamGroup;
@@ -114,9 +115,9 @@ public final class TrainingSession implements AutoCloseable {
             }
             long validationStart = System.nanoTime();
             Accuracy accuracy = new Accuracy();
-            ConfusionMetric confusion = new ConfusionMetric(data.classes());
-            double valLoss = trainer.evaluate(validation, backend, List.<Metric>of(accuracy, confusion));
-            lastConfusion = confusion.matrix();
+            MacroF1 f1 = new MacroF1(data.classes());
+            double valLoss = trainer.evaluate(validation, backend, List.<Metric>of(accuracy, f1));
+            lastConfusion = f1.matrix();
             double seconds = partial.seconds() + (System.nanoTime() - validationStart) / 1e9;
             EpochRecord record = new EpochRecord(epoch + 1, partial.meanLoss(), partial.accuracy(), valLoss, accuracy.result(), lr,
                     seconds, partial.samples() / Math.max(partial.seconds(), 1e-9));
@@ -134,9 +135,9 @@ public final class TrainingSession implements AutoCloseable {
 
     /** Validation metrics of the model as it is now (for a run resumed after its last epoch). */
     public ConfusionMatrix validate() {
-        ConfusionMetric confusion = new ConfusionMetric(data.classes());
-        trainer.evaluate(DataLoader.builder(data.validation()).batchSize(VALIDATION_BATCH).build(), backend, List.<Metric>of(confusion));
-        lastConfusion = confusion.matrix();
+        MacroF1 f1 = new MacroF1(data.classes());
+        trainer.evaluate(DataLoader.builder(data.validation()).batchSize(VALIDATION_BATCH).build(), backend, List.<Metric>of(f1));
+        lastConfusion = f1.matrix();
         return lastConfusion;
     }
 

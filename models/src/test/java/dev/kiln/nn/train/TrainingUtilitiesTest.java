@@ -19,6 +19,7 @@ import dev.kiln.nn.layers.Linear;
 import dev.kiln.nn.loss.CrossEntropyLoss;
 import dev.kiln.nn.loss.MSELoss;
 import dev.kiln.nn.metrics.ConfusionMatrix;
+import dev.kiln.nn.metrics.MacroF1;
 import dev.kiln.nn.metrics.MeanAbsoluteError;
 import dev.kiln.nn.metrics.RootMeanSquaredError;
 import dev.kiln.nn.optim.ParamGroup;
@@ -86,6 +87,24 @@ class TrainingUtilitiesTest {
         double f0 = 2 * p0 * r0 / (p0 + r0), f2 = 2 * p2 * r2 / (p2 + r2);
         assertEquals((f0 + m.f1(1) + f2) / 3, m.macroF1(), 1e-12);
         assertEquals(5.0 / 9, m.accuracy(), 1e-12);
+    }
+
+    @Test
+    void macroF1MetricCountsArgmaxPredictionsIntoItsMatrix() {
+        // argmax per row: 0, 1, 1, 2; labels 0, 0, 1, 2
+        float[] scores = {3, 1, 0, 0, 2, 1, -1, 5, 4, 0, 0, 1};
+        Tensors on = Tensors.on(cpu);
+        MacroF1 f1 = new MacroF1(3);
+        f1.update(on.of(scores, 4, 3), on.of(new float[] {0, 0, 1, 2}, 4));
+        assertEquals(1, f1.matrix().count(0, 0));
+        assertEquals(1, f1.matrix().count(0, 1));
+        assertEquals(1, f1.matrix().count(1, 1));
+        assertEquals(1, f1.matrix().count(2, 2));
+        // class 0: p 1, r 1/2; class 1: p 1/2, r 1; class 2: p 1, r 1
+        double f0 = 2 * 1.0 * 0.5 / 1.5;
+        assertEquals((f0 + f0 + 1) / 3, f1.result(), 1e-12);
+        f1.reset();
+        assertEquals(0, f1.matrix().total());
     }
 
     @Test
