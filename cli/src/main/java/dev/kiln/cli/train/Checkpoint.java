@@ -122,10 +122,23 @@ public record Checkpoint(RunConfig config, int epoch, int batch, long step, Part
                 f.integer("step"), PartialEpoch.fromJson(f.object("partial_epoch")), dropout, history);
     }
 
+    /**
+     * A tensor file that state.json names: only a file of this checkpoint directory named as
+     * {@link #save} names it, so an edited state.json cannot point the run at other files.
+     */
+    private static Path tensorFile(Path dir, JsonFields f, String field) {
+        String name = f.string(field);
+        if (!name.matches(field + "-[0-9]+\\.safetensors")) {
+            throw new KilnException(f.source() + ": \"" + field + "\" names '" + name + "', which is not a file of this checkpoint"
+                    + " (expected " + field + "-<step>.safetensors in " + dir + "); the file was edited or is not from Kiln");
+        }
+        return dir.resolve(name);
+    }
+
     /** Loads the weights, optimizer state and dropout steps saved in {@code dir} into {@code model} and {@code optimizer}. */
     public void restore(Path dir, Module model, Optimizer optimizer, Backend backend) {
         JsonFields f = TextFiles.readJson(dir.resolve(STATE));
-        Map<String, Tensor> weights = Safetensors.load(dir.resolve(f.string("weights")), backend);
+        Map<String, Tensor> weights = Safetensors.load(tensorFile(dir, f, "weights"), backend);
         try {
             model.loadStateDict(weights);
         } finally {
@@ -139,7 +152,7 @@ public record Checkpoint(RunConfig config, int epoch, int batch, long step, Part
         for (int i = 0; i < lrs.length; i++) {
             lrs[i] = ((Number) lrList.get(i)).doubleValue();
         }
-        try (OptimizerState s = new OptimizerState(Safetensors.load(dir.resolve(f.string("optimizer")), backend), steps, lrs)) {
+        try (OptimizerState s = new OptimizerState(Safetensors.load(tensorFile(dir, f, "optimizer"), backend), steps, lrs)) {
             optimizer.loadState(s);
         }
         Map<String, dev.kiln.nn.Module> modules = model.namedModules();

@@ -10,7 +10,17 @@ final class ChildJvm {
     private ChildJvm() {
     }
 
+    /** The child's stdout and stderr come together through {@link Process#getInputStream()}. */
     static Process start(Class<?> main, List<String> jvmOptions, String... args) throws IOException {
+        return new ProcessBuilder(command(main, jvmOptions, args)).redirectErrorStream(true).start();
+    }
+
+    /** The child's stdout and stderr go to {@code log}, so nobody has to drain a pipe while the child runs. */
+    static Process startLogged(Path log, Class<?> main, List<String> jvmOptions, String... args) throws IOException {
+        return new ProcessBuilder(command(main, jvmOptions, args)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private static List<String> command(Class<?> main, List<String> jvmOptions, String... args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--add-modules=jdk.incubator.vector");
@@ -20,6 +30,6 @@ final class ChildJvm {
         command.add(System.getProperty("java.class.path"));
         command.add(main.getName());
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).start();
+        return command;
     }
 }

@@ -10,7 +10,6 @@ import dev.kiln.nn.data.IdxReader;
 import dev.kiln.nn.data.ImageDataset;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,16 +29,11 @@ class MalformedIdxTest {
 
     /** An IDX file: big-endian magic and dimensions, then {@code dataBytes} bytes. */
     private static byte[] idx(int magic, int[] dims, int dataBytes) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeInt(magic);
-        for (int d : dims) {
-            out.writeInt(d);
-        }
+        byte[] data = new byte[dataBytes];
         for (int i = 0; i < dataBytes; i++) {
-            out.write(i * 7);
+            data[i] = (byte) (i * 7);
         }
-        return bytes.toByteArray();
+        return IdxFiles.idx(magic, dims, data);
     }
 
     private static byte[] gzip(byte[] plain) throws IOException {
@@ -88,6 +82,15 @@ class MalformedIdxTest {
                 + " (truncated file, or a header that does not match it)", idx(0x00000803, new int[] {60000, 28, 28}, 100));
         assertRefused("the header announces more than 2^31 elements", idx(0x00000803, new int[] {1 << 20, 1 << 20, 1 << 20}, 0));
         assertRefused("there are bytes after the 2 announced by the header [2]", idx(0x00000801, new int[] {2}, 3));
+    }
+
+    @Test
+    void aHeaderAnnouncingTwoGigabytesIsRefusedWithoutAllocatingThem() throws IOException {
+        byte[] file = idx(0x00000803, new int[] {32767, 256, 256}, 100);
+        assertEquals("IDX file test.idx: the header announces 2147418112 bytes of data [32767, 256, 256] but the file holds only"
+                + " 100 (truncated file, or a header that does not match it)",
+                HeapBudget.refusedWithin(IdxFormatException.class, () -> read(file)));
+        ReliabilityLedger.BAD_INPUTS.incrementAndGet();
     }
 
     @Test

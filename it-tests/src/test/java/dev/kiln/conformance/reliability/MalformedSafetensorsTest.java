@@ -2,9 +2,12 @@ package dev.kiln.conformance.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.api.Backends;
+import dev.kiln.api.memory.MemoryStats;
 import dev.kiln.api.spi.Backend;
+import dev.kiln.conformance.Target;
 import dev.kiln.nn.io.Safetensors;
 import dev.kiln.nn.io.SafetensorsFormatException;
 import java.io.IOException;
@@ -16,6 +19,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every way a safetensors file can be broken or lie, each refused with its exact message before
@@ -151,6 +156,27 @@ class MalformedSafetensorsTest {
                 "tensor 'a' has shape [4611686018427387904, 4], which needs more than 2^63 bytes");
         assertRefused(file("{\"a\":{\"dtype\":\"U8\",\"shape\":[0,3000000000],\"data_offsets\":[0,0]}}", 0),
                 "tensor 'a' has shape [0, 3000000000] with a dimension above 2147483647, more than a Kiln tensor holds");
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.kiln.conformance.Targets#backends")
+    void headersAskingForGigabytesOrTerabytesAreRefusedBeforeAnythingIsAllocated(Target target) throws IOException {
+        assumeTrue(target.available(), () -> target + ": " + target.unavailableReason());
+        Backend backend = target.backend();
+        backend.synchronize();
+        MemoryStats before = backend.memory();
+        Path p = file(99_999_999, "{}", 0);
+        assertEquals("safetensors file " + p + ": header length 99999999 bytes reaches past the end of the file (10 bytes); the file"
+                + " is truncated or corrupt", HeapBudget.refusedWithin(SafetensorsFormatException.class, () -> Safetensors.load(p, backend)));
+        file("{\"w\":{\"dtype\":\"F32\",\"shape\":[1000000,1000000],\"data_offsets\":[0,4000000000000]}}", 16);
+        assertEquals("safetensors file " + p + ": tensor 'w' has data_offsets [0, 4000000000000] past the end of the data (16 bytes);"
+                + " the file is truncated or its header lies",
+                HeapBudget.refusedWithin(SafetensorsFormatException.class, () -> Safetensors.load(p, backend)));
+        backend.synchronize();
+        MemoryStats after = backend.memory();
+        assertEquals(before.deviceAllocations(), after.deviceAllocations(), target + ": the device was asked for memory");
+        assertEquals(before.liveBytes(), after.liveBytes(), target + ": live bytes changed");
+        ReliabilityLedger.BAD_INPUTS.addAndGet(2);
     }
 
     @Test

@@ -7,6 +7,7 @@ final class ReliabilityLedger {
     static final AtomicLong BAD_INPUTS = new AtomicLong();
     static final AtomicLong FAULTS_INJECTED = new AtomicLong();
     static final AtomicLong KILLS_SURVIVED = new AtomicLong();
+    static final AtomicLong RESUMES_REPRODUCED = new AtomicLong();
     static final AtomicLong STEPS_SOAKED = new AtomicLong();
     static final AtomicLong PROGRAMS_FUZZED = new AtomicLong();
     static final AtomicLong RERUNS_BIT_IDENTICAL = new AtomicLong();
@@ -20,6 +21,7 @@ final class ReliabilityLedger {
         return "kiln reliability: bad inputs tried " + BAD_INPUTS.get()
                 + ", faults injected " + FAULTS_INJECTED.get()
                 + ", kills survived " + KILLS_SURVIVED.get()
+                + ", resumes reproduced " + RESUMES_REPRODUCED.get()
                 + ", steps soaked " + STEPS_SOAKED.get()
                 + ", programs fuzzed " + PROGRAMS_FUZZED.get()
                 + ", reruns bit-identical " + RERUNS_BIT_IDENTICAL.get()
