@@ -8,9 +8,9 @@ import java.util.Map;
 public record PartialEpoch(double lossSum, long correct, long samples, double seconds) {
     public static final PartialEpoch EMPTY = new PartialEpoch(0, 0, 0, 0);
 
-    public PartialEpoch plus(double chunkLoss, double chunkAccuracy, long chunkSamples, double chunkSeconds) {
-        return new PartialEpoch(lossSum + chunkLoss * chunkSamples, correct + Math.round(chunkAccuracy * chunkSamples),
-                samples + chunkSamples, seconds + chunkSeconds);
+    /** This plus one more batch's summed loss, correct predictions, examples and training time. */
+    public PartialEpoch plus(double batchLossSum, long batchCorrect, long batchSamples, double batchSeconds) {
+        return new PartialEpoch(lossSum + batchLossSum, correct + batchCorrect, samples + batchSamples, seconds + batchSeconds);
     }
 
     public double meanLoss() {

@@ -4,7 +4,6 @@ import dev.kiln.api.spi.Backend;
 import dev.kiln.cli.model.Architecture;
 import dev.kiln.nn.Sequential;
 import dev.kiln.nn.data.DataLoader;
-import dev.kiln.nn.data.Subset;
 import dev.kiln.nn.loss.CrossEntropyLoss;
 import dev.kiln.nn.loss.Penalty;
 import dev.kiln.nn.metrics.Accuracy;
@@ -13,22 +12,25 @@ import dev.kiln.nn.metrics.MacroF1;
 import dev.kiln.nn.metrics.Metric;
 import dev.kiln.nn.optim.Optimizer;
 import dev.kiln.nn.optim.ParamGroup;
+import dev.kiln.nn.train.BatchResult;
+import dev.kiln.nn.train.Callback;
 import dev.kiln.nn.train.EpochResult;
+import dev.kiln.nn.train.StartPosition;
 import dev.kiln.nn.train.Trainer;
+import dev.kiln.nn.train.TrainingContext;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Trains a model for a run, resumably. Each epoch's shuffled order comes from (seed, epoch); the
- * epoch is fed to the {@link Trainer} in chunks of consecutive batches of that order, so that
- * progress is reported and checkpoints are taken between chunks, and a resumed run continues with
- * exactly the batches an uninterrupted one would have seen next.
+ * Trains a model for a run, resumably: one {@link Trainer#fit} from the checkpoint's position to the
+ * last epoch. Each epoch's shuffled order comes from (seed, epoch), so a resumed run continues with
+ * exactly the batches an uninterrupted one would have seen next; a per-step callback adds each batch
+ * to the epoch so far, reports progress and takes the checkpoints.
  */
 public final class TrainingSession implements AutoCloseable {
-    /** Batches per chunk: progress updates about this often. */
-    private static final int CHUNK_BATCHES = 10;
+    /** Progress updates every this many batches (and at an epoch's last). */
+    private static final int REPORT_EVERY = 10;
     private static final int VALIDATION_BATCH = 256;
 
     private final RunConfig config;
@@ -36,7 +38,7 @@ public final class TrainingSession implements AutoCloseable {
     private final Backend backend;
     private final Sequential model;
     private final Optimizer optimizer;
-    private final Trainer trainer;
+    private final List<Penalty> penalties;
     private final Path checkpointDir;
     private ConfusionMatrix lastConfusion;
 
@@ -50,11 +52,14 @@ public final class TrainingSession implements AutoCloseable {
             this.model = architecture.build(config.seed());
         }
         this.optimizer = config.optimizer().create(ParamGroup.of(model), config.lr());
-        List<Penalty> penalties = architecture.penalties(model);
-        this.trainer = Trainer.builder(model, new CrossEntropyLoss(), optimizer)
-                .epochs(1)
+        this.penalties = architecture.penalties(model);
+    }
+
+    private Trainer trainer(Callback... callbacks) {
+        return Trainer.builder(model, new CrossEntropyLoss(), optimizer)
+                .epochs(config.epochs())
                 .penalties(penalties.toArray(Penalty[]::new))
-                .metrics(Accuracy::new)
+                .callbacks(callbacks)
                 .backend(backend)
                 .build();
     }
@@ -88,56 +93,23 @@ public final class TrainingSession implements AutoCloseable {
     public List<EpochRecord> run(Checkpoint from, TrainingListener listener) {
         List<EpochRecord> history = new ArrayList<>(from.history());
         DataLoader shuffled = DataLoader.builder(data.train()).batchSize(config.batchSize()).shuffle(config.seed()).build();
-        DataLoader validation = DataLoader.builder(data.validation()).batchSize(VALIDATION_BATCH).build();
-        int batches = shuffled.batchCount();
-        int n = data.train().size();
-        long step = from.step();
-        int startBatch = from.batch();
-        PartialEpoch partial = from.partial();
-        for (int epoch = from.epoch(); epoch < config.epochs(); epoch++) {
-            int[] order = shuffled.order(epoch);
-            double lr = optimizer.groups().get(0).lr();
-            int sinceCheckpoint = 0;
-            for (int b = startBatch; b < batches; b += CHUNK_BATCHES) {
-                int end = Math.min(b + CHUNK_BATCHES, batches);
-                int[] chunk = Arrays.copyOfRange(order, b * config.batchSize(), Math.min(end * config.batchSize(), n));
-                DataLoader loader = DataLoader.builder(new Subset(data.train(), chunk)).batchSize(config.batchSize()).build();
-                EpochResult r = trainer.fit(loader, null).last();
-                partial = partial.plus(r.get("loss"), r.get("accuracy"), chunk.length, r.seconds());
-                step += end - b;
-                sinceCheckpoint += end - b;
-                listener.batches(epoch, end, batches, partial, partial.samples() / Math.max(partial.seconds(), 1e-9));
-                if (checkpointDir != null && config.checkpointEvery() > 0 && sinceCheckpoint >= config.checkpointEvery() && end < batches) {
-                    new Checkpoint(config, epoch, end, step, partial, Checkpoint.dropoutSteps(model), history).save(checkpointDir, model, optimizer);
-                    listener.checkpoint(epoch, end);
-                    sinceCheckpoint = 0;
-                }
-            }
-            long validationStart = System.nanoTime();
-            Accuracy accuracy = new Accuracy();
-            MacroF1 f1 = new MacroF1(data.classes());
-            double valLoss = trainer.evaluate(validation, backend, List.<Metric>of(accuracy, f1));
-            lastConfusion = f1.matrix();
-            double seconds = partial.seconds() + (System.nanoTime() - validationStart) / 1e9;
-            EpochRecord record = new EpochRecord(epoch + 1, partial.meanLoss(), partial.accuracy(), valLoss, accuracy.result(), lr,
-                    seconds, partial.samples() / Math.max(partial.seconds(), 1e-9));
-            history.add(record);
-            partial = PartialEpoch.EMPTY;
-            startBatch = 0;
-            if (checkpointDir != null) {
-                new Checkpoint(config, epoch + 1, 0, step, partial, Checkpoint.dropoutSteps(model), history).save(checkpointDir, model, optimizer);
-                listener.checkpoint(epoch + 1, 0);
-            }
-            listener.epochEnd(record);
-        }
+        Progress progress = new Progress(from, history, shuffled.batchCount(), listener);
+        trainer(progress).fit(shuffled, null, new StartPosition(from.epoch(), from.batch()));
         return history;
+    }
+
+    /** Validation loss, accuracy and confusion matrix of the model as it is now. */
+    private double validate(Accuracy accuracy) {
+        MacroF1 f1 = new MacroF1(data.classes());
+        DataLoader validation = DataLoader.builder(data.validation()).batchSize(VALIDATION_BATCH).build();
+        double loss = trainer().evaluate(validation, backend, List.<Metric>of(accuracy, f1));
+        lastConfusion = f1.matrix();
+        return loss;
     }
 
     /** Validation metrics of the model as it is now (for a run resumed after its last epoch). */
     public ConfusionMatrix validate() {
-        MacroF1 f1 = new MacroF1(data.classes());
-        trainer.evaluate(DataLoader.builder(data.validation()).batchSize(VALIDATION_BATCH).build(), backend, List.<Metric>of(f1));
-        lastConfusion = f1.matrix();
+        validate(new Accuracy());
         return lastConfusion;
     }
 
@@ -145,5 +117,73 @@ public final class TrainingSession implements AutoCloseable {
     public void close() {
         optimizer.close();
         model.close();
+    }
+
+    /**
+     * Follows the steps of {@link #run}: adds each batch's loss and correct predictions to the epoch
+     * so far, reports progress, checkpoints every {@code checkpointEvery} batches of an epoch and, at
+     * its end, validates, records the epoch and checkpoints again.
+     */
+    private final class Progress implements Callback {
+        private final List<EpochRecord> history;
+        private final int batches;
+        private final TrainingListener listener;
+        private final Accuracy batchAccuracy = new Accuracy();
+        private PartialEpoch partial;
+        private long step;
+        private long lastTick;
+
+        Progress(Checkpoint from, List<EpochRecord> history, int batches, TrainingListener listener) {
+            this.history = history;
+            this.batches = batches;
+            this.listener = listener;
+            this.partial = from.partial();
+            this.step = from.step();
+        }
+
+        @Override
+        public void onTrainBegin(TrainingContext context) {
+            lastTick = System.nanoTime();
+        }
+
+        @Override
+        public void onBatchEnd(BatchResult b, TrainingContext context) {
+            batchAccuracy.reset();
+            batchAccuracy.update(b.output(), b.targets());
+            long now = System.nanoTime();
+            partial = partial.plus(b.loss() * b.size(), batchAccuracy.correct(), b.size(), (now - lastTick) / 1e9);
+            lastTick = now;
+            step = b.globalStep();
+            int done = b.batch() + 1;
+            if (done % REPORT_EVERY == 0 || done == batches) {
+                listener.batches(b.epoch(), done, batches, partial, partial.samples() / Math.max(partial.seconds(), 1e-9));
+            }
+            int every = config.checkpointEvery();
+            if (checkpointDir != null && every > 0 && done % every == 0 && done < batches) {
+                save(b.epoch(), done);
+            }
+        }
+
+        @Override
+        public void onEpochEnd(EpochResult result, TrainingContext context) {
+            long validationStart = System.nanoTime();
+            Accuracy accuracy = new Accuracy();
+            double valLoss = validate(accuracy);
+            double seconds = partial.seconds() + (System.nanoTime() - validationStart) / 1e9;
+            EpochRecord record = new EpochRecord(result.epoch() + 1, partial.meanLoss(), partial.accuracy(), valLoss, accuracy.result(),
+                    result.get("lr"), seconds, partial.samples() / Math.max(partial.seconds(), 1e-9));
+            history.add(record);
+            partial = PartialEpoch.EMPTY;
+            if (checkpointDir != null) {
+                save(result.epoch() + 1, 0);
+            }
+            listener.epochEnd(record);
+            lastTick = System.nanoTime();
+        }
+
+        private void save(int epoch, int batch) {
+            new Checkpoint(config, epoch, batch, step, partial, Checkpoint.dropoutSteps(model), history).save(checkpointDir, model, optimizer);
+            listener.checkpoint(epoch, batch);
+        }
     }
 }

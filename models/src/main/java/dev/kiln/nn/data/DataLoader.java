@@ -83,7 +83,19 @@ public final class DataLoader {
     }
 
     public Epoch epoch(int epoch, Backend backend) {
-        return new Epoch(epoch, Tensors.on(backend));
+        return epoch(epoch, backend, 0);
+    }
+
+    /**
+     * The batches of epoch {@code epoch} from batch {@code firstBatch} on, the same ones a full pass
+     * gives from there (a resumed run continues with them); earlier batches are not assembled.
+     */
+    public Epoch epoch(int epoch, Backend backend, int firstBatch) {
+        if (firstBatch < 0 || firstBatch > batchCount()) {
+            throw new IllegalArgumentException("DataLoader: first batch " + firstBatch + " is outside 0.." + batchCount()
+                    + " (the epoch has " + batchCount() + " batches)");
+        }
+        return new Epoch(epoch, Tensors.on(backend), firstBatch);
     }
 
     /** Assembles batch {@code b} of an epoch on the host. */
@@ -129,15 +141,17 @@ public final class DataLoader {
     public final class Epoch implements Iterable<Batch>, AutoCloseable {
         private final int epoch;
         private final Tensors on;
+        private final int first;
         private final int count = batchCount();
         private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(prefetch);
         private volatile boolean cancelled;
         private Thread producer;
         private boolean iterated;
 
-        Epoch(int epoch, Tensors on) {
+        Epoch(int epoch, Tensors on, int first) {
             this.epoch = epoch;
             this.on = on;
+            this.first = first;
         }
 
         @Override
@@ -149,7 +163,7 @@ public final class DataLoader {
             int[] order = order(epoch);
             producer = Thread.ofPlatform().daemon().name("kiln-data-loader").start(() -> produce(order));
             return new Iterator<>() {
-                private int next;
+                private int next = first;
 
                 @Override
                 public boolean hasNext() {
@@ -176,7 +190,7 @@ public final class DataLoader {
 
         private void produce(int[] order) {
             try {
-                for (int b = 0; b < count && !cancelled; b++) {
+                for (int b = first; b < count && !cancelled; b++) {
                     Object item;
                     try {
                         item = assemble(epoch, order, b);

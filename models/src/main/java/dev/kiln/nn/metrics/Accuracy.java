@@ -25,6 +25,16 @@ public final class Accuracy implements Metric {
         total += predicted.length;
     }
 
+    /** Examples predicted right since the last reset. */
+    public long correct() {
+        return correct;
+    }
+
+    /** Examples seen since the last reset. */
+    public long total() {
+        return total;
+    }
+
     @Override
     public double result() {
         return total == 0 ? Double.NaN : (double) correct / total;

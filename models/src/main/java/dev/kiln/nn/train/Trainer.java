@@ -30,11 +30,14 @@ import java.util.Map;
  * <p>With {@link Builder#checkFinite checkFinite(true)} (off by default, like PyTorch's anomaly
  * detection) every step checks the loss and every parameter's gradient after backward and, at the
  * first NaN or infinity, stops before the optimizer step with a
- * {@link dev.kiln.api.errors.NonFiniteException} naming the global step (counted from 1 over this
- * {@code fit} call), the epoch and batch (from 1), the loss value and the parameter (module path such
- * as {@code 2.weight}) whose gradient was the first non-finite one in backward order, i.e. the one
- * nearest the loss; see {@link NonFiniteCheck}. It costs two small device ops per parameter and one
- * host read per step.
+ * {@link dev.kiln.api.errors.NonFiniteException} naming the global step (counted from 1 over the
+ * run, a resumed run included), the epoch and batch (from 1), the loss value and the parameter
+ * (module path such as {@code 2.weight}) whose gradient was the first non-finite one in backward
+ * order, i.e. the one nearest the loss; see {@link NonFiniteCheck}. It costs two small device ops
+ * per parameter and one host read per step.
+ * <p>{@link Callback#onBatchEnd} sees every step; {@link #fit(DataLoader, DataLoader, StartPosition)}
+ * resumes a run mid-epoch with the batches an uninterrupted run would have seen next (restoring the
+ * model, optimizer, scheduler and dropout steps is the caller's part).
  * <pre>{@code
  * History h = Trainer.builder(model, new CrossEntropyLoss(), new Adam(ParamGroup.of(model), 1e-3))
  *         .epochs(10).metrics(Accuracy::new).callbacks(new ProgressLogger(System.out))
@@ -67,7 +70,7 @@ public final class Trainer {
     private final List<Callback> callbacks;
     private final Backend backend;
     private final boolean checkFinite;
-    /** Training batches stepped so far in the current {@code fit} call. */
+    /** Training batches stepped so far in the run, counted from the start position of the current {@code fit} call. */
     private long globalStep;
 
     private Trainer(Builder b) {
@@ -93,21 +96,37 @@ public final class Trainer {
 
     /** Trains for the configured epochs (or until a callback stops it); {@code validation} may be null. */
     public History fit(DataLoader train, DataLoader validation) {
+        return fit(train, validation, StartPosition.BEGINNING);
+    }
+
+    /**
+     * Trains from {@code start} to the end of the configured epochs: the history holds the epochs
+     * from {@code start.epoch()} on, the first of them measured over the batches run here only.
+     * A start at or past the last epoch trains nothing.
+     */
+    public History fit(DataLoader train, DataLoader validation, StartPosition start) {
+        int batches = train.batchCount();
+        if (start.batch() >= batches && batches > 0) {
+            throw new IllegalArgumentException("Trainer: start batch " + start.batch() + " is past the last batch of an epoch ("
+                    + batches + " batches, numbered from 0); an epoch's end is the next epoch's batch 0");
+        }
         if (Dropout.hasUnassigned(model)) {
             Dropout.assignKeys(model, dropoutSeed);
         }
         Backend on = backend != null ? backend : deviceOf();
         History history = new History();
-        globalStep = 0;
+        globalStep = (long) start.epoch() * batches + start.batch();
         TrainingContext context = new TrainingContext(model, optimizer, epochs, history);
         callbacks.forEach(c -> c.onTrainBegin(context));
         List<Metric> trainMetrics = metrics.stream().map(MetricFactory::create).toList();
         List<Metric> valMetrics = metrics.stream().map(MetricFactory::create).toList();
-        for (int epoch = 0; epoch < epochs && !context.stopRequested(); epoch++) {
-            long start = System.nanoTime();
+        for (int epoch = start.epoch(); epoch < epochs && !context.stopRequested(); epoch++) {
+            long began = System.nanoTime();
             Map<String, Double> values = new LinkedHashMap<>();
             values.put("lr", optimizer.groups().get(0).lr());
-            values.put("loss", trainEpoch(train, epoch, on, trainMetrics));
+            int firstBatch = epoch == start.epoch() ? start.batch() : 0;
+            EpochLoss trained = trainEpoch(train, epoch, firstBatch, on, trainMetrics, context);
+            values.put("loss", trained.mean());
             trainMetrics.forEach(m -> values.put(m.name(), m.result()));
             if (validation != null) {
                 values.put("val_loss", evaluate(validation, on, valMetrics));
@@ -116,7 +135,7 @@ public final class Trainer {
             if (scheduler != null && schedulerInterval == Interval.EPOCH) {
                 scheduler.step();
             }
-            EpochResult result = new EpochResult(epoch, values, (System.nanoTime() - start) / 1e9, train.dataset().size());
+            EpochResult result = new EpochResult(epoch, values, (System.nanoTime() - began) / 1e9, trained.samples());
             history.add(result);
             callbacks.forEach(c -> c.onEpochEnd(result, context));
         }
@@ -124,13 +143,18 @@ public final class Trainer {
         return history;
     }
 
-    private double trainEpoch(DataLoader loader, int epoch, Backend on, List<Metric> trainMetrics) {
+    /** The mean training objective over the examples of one (possibly partial) epoch. */
+    private record EpochLoss(double mean, long samples) {
+    }
+
+    private EpochLoss trainEpoch(DataLoader loader, int epoch, int firstBatch, Backend on, List<Metric> trainMetrics,
+                                 TrainingContext context) {
         model.train();
         trainMetrics.forEach(Metric::reset);
         Tensor lossSum = null;
         long samples = 0;
-        int batchIndex = 0;
-        try (DataLoader.Epoch batches = loader.epoch(epoch, on)) {
+        int batchIndex = firstBatch;
+        try (DataLoader.Epoch batches = loader.epoch(epoch, on, firstBatch)) {
             Iterator<Batch> it = batches.iterator();
             while (it.hasNext()) {
                 try (Scope scope = Scope.open()) {
@@ -158,6 +182,10 @@ public final class Trainer {
                     for (Metric m : trainMetrics) {
                         m.update(output.detach(), batch.targets());
                     }
+                    if (!callbacks.isEmpty()) {
+                        BatchResult done = new BatchResult(globalStep, epoch, batchIndex - 1, batch, output.detach(), objective.detach());
+                        callbacks.forEach(c -> c.onBatchEnd(done, context));
+                    }
                     try (Autograd.NoGrad ignored = Autograd.noGrad()) {
                         Tensor weighted = objective.detach().mul(batch.size());
                         Tensor next = lossSum == null ? weighted : lossSum.add(weighted);
@@ -176,9 +204,12 @@ public final class Trainer {
             }
             throw e;
         }
+        if (lossSum == null) {
+            return new EpochLoss(Double.NaN, 0);
+        }
         double total = lossSum.item();
         lossSum.close();
-        return total / samples;
+        return new EpochLoss(total / samples, samples);
     }
 
     /** The mean loss over {@code loader} in evaluation mode, updating {@code metrics} (reset first). */
