@@ -3,7 +3,7 @@ package dev.kiln.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.cli.io.Json;
+import dev.kiln.api.json.Json;
 import dev.kiln.cli.io.TextFiles;
 import java.nio.file.Path;
 import java.util.List;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.cli.io.Json;
+import dev.kiln.api.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.kiln.cli.io.Json;
+import dev.kiln.api.json.Json;
 import dev.kiln.nn.io.Safetensors;
 import dev.kiln.nn.io.SafetensorsEntry;
 import java.awt.image.BufferedImage;

@@ -1,5 +1,6 @@
 package dev.kiln.conformance;
 
+import dev.kiln.api.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -70,7 +71,7 @@ public final class Golden {
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + resource, e);
         }
-        Map<String, Object> root = (Map<String, Object>) Json.parse(text);
+        Map<String, Object> root = Json.parseObject(text, resource);
         return ((List<Object>) root.get("cases")).stream().map(c -> toCase((Map<String, Object>) c)).toList();
     }
 

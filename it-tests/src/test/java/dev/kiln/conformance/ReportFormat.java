@@ -1,7 +1,10 @@
 package dev.kiln.conformance;
 
+import dev.kiln.api.json.Json;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Renders the conformance report as Markdown (for people) and JSON (for tools). */
 final class ReportFormat {
@@ -59,59 +62,40 @@ final class ReportFormat {
         return md.toString();
     }
 
+    /** Every summary row and case; an error that is not a number (NaN when nothing was compared) is null. */
     static String json(List<ConformanceReport.Row> rows, List<CaseResult> results) {
-        StringBuilder js = new StringBuilder("{\n  \"summary\": [\n");
-        for (int i = 0; i < rows.size(); i++) {
-            ConformanceReport.Row r = rows.get(i);
-            js.append("    {\"op\": ").append(quote(r.op().name())).append(", \"tier\": ").append(r.op().tier())
-                    .append(", \"backend\": ").append(quote(r.backend())).append(", \"dtype\": ").append(quote(r.dtype().id()))
-                    .append(", \"outcome\": ").append(quote(r.outcome().name())).append(", \"cases\": ").append(r.cases())
-                    .append(", \"passed\": ").append(r.passed()).append(", \"maxAbs\": ").append(number(r.maxAbs()))
-                    .append(", \"maxRel\": ").append(number(r.maxRel())).append(", \"reason\": ").append(quote(r.reason()))
-                    .append(i + 1 < rows.size() ? "},\n" : "}\n");
-        }
-        js.append("  ],\n  \"cases\": [\n");
-        for (int i = 0; i < results.size(); i++) {
-            CaseResult r = results.get(i);
-            js.append("    {\"op\": ").append(quote(r.op().name())).append(", \"backend\": ").append(quote(r.backend()))
-                    .append(", \"dtype\": ").append(quote(r.dtype().id())).append(", \"test\": ").append(quote(r.test()))
-                    .append(", \"outcome\": ").append(quote(r.outcome().name())).append(", \"reason\": ").append(quote(r.reason()))
-                    .append(", \"maxAbs\": ").append(number(r.maxAbs())).append(", \"maxRel\": ").append(number(r.maxRel()))
-                    .append(", \"comparisons\": ").append(r.comparisons())
-                    .append(i + 1 < results.size() ? "},\n" : "}\n");
-        }
-        return js.append("  ]\n}\n").toString();
-    }
-
-    private static String number(double v) {
-        return Double.isFinite(v) ? Double.toString(v) : quote(Double.toString(v));
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("summary", rows.stream().map(r -> {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("op", r.op().name());
+            row.put("tier", r.op().tier());
+            row.put("backend", r.backend());
+            row.put("dtype", r.dtype().id());
+            row.put("outcome", r.outcome().name());
+            row.put("cases", r.cases());
+            row.put("passed", r.passed());
+            row.put("maxAbs", r.maxAbs());
+            row.put("maxRel", r.maxRel());
+            row.put("reason", r.reason());
+            return row;
+        }).toList());
+        report.put("cases", results.stream().map(r -> {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("op", r.op().name());
+            c.put("backend", r.backend());
+            c.put("dtype", r.dtype().id());
+            c.put("test", r.test());
+            c.put("outcome", r.outcome().name());
+            c.put("reason", r.reason());
+            c.put("maxAbs", r.maxAbs());
+            c.put("maxRel", r.maxRel());
+            c.put("comparisons", r.comparisons());
+            return c;
+        }).toList());
+        return Json.write(report);
     }
 
     private static String escapeCell(String s) {
         return s == null ? "" : s.replace("|", "\\|").replace("\n", " ");
-    }
-
-    static String quote(String s) {
-        if (s == null) {
-            return "null";
-        }
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }

@@ -2,13 +2,13 @@ package dev.kiln.cli.bench;
 
 import dev.kiln.api.Backends;
 import dev.kiln.api.errors.KilnException;
+import dev.kiln.api.json.Json;
 import dev.kiln.api.spi.Availability;
 import dev.kiln.api.spi.Backend;
 import dev.kiln.api.spi.BackendProvider;
 import dev.kiln.bench.BenchWorkloads;
 import dev.kiln.bench.Measurement;
 import dev.kiln.bench.Workloads;
-import dev.kiln.cli.io.Json;
 import dev.kiln.cli.io.TextFiles;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package dev.kiln.cli.io;
 
 import dev.kiln.api.errors.KilnException;
+import dev.kiln.api.json.Json;
 import dev.kiln.nn.io.AtomicFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;

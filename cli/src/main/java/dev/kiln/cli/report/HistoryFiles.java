@@ -1,6 +1,6 @@
 package dev.kiln.cli.report;
 
-import dev.kiln.cli.io.Json;
+import dev.kiln.api.json.Json;
 import dev.kiln.cli.io.TextFiles;
 import dev.kiln.cli.train.EpochRecord;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.kiln.cli.train;
 
 import dev.kiln.api.Tensor;
 import dev.kiln.api.errors.KilnException;
+import dev.kiln.api.json.Json;
 import dev.kiln.api.spi.Backend;
-import dev.kiln.cli.io.Json;
 import dev.kiln.cli.io.JsonFields;
 import dev.kiln.cli.io.TextFiles;
 import dev.kiln.nn.Module;

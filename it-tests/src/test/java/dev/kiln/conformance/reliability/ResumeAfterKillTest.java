@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kiln.api.Tensor;
+import dev.kiln.api.json.Json;
 import dev.kiln.cli.Kiln;
-import dev.kiln.cli.io.Json;
 import dev.kiln.conformance.SuiteBackends;
 import dev.kiln.conformance.Target;
 import dev.kiln.nn.io.Safetensors;

@@ -2,7 +2,7 @@ package dev.kiln.conformance.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.kiln.cli.io.Json;
+import dev.kiln.api.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

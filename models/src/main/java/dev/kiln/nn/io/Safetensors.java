@@ -4,6 +4,7 @@ import dev.kiln.api.DType;
 import dev.kiln.api.Tensor;
 import dev.kiln.api.Tensors;
 import dev.kiln.api.errors.KilnException;
+import dev.kiln.api.json.Json;
 import dev.kiln.api.spi.Backend;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -118,7 +119,7 @@ public final class Safetensors {
             header.put(name, info);
             offset += bytes;
         }
-        byte[] json = paddedHeader(HeaderJson.write(header));
+        byte[] json = paddedHeader(Json.writeCompact(header));
         AtomicFiles.write(file, channel -> {
             ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(json.length).flip();
             writeFully(channel, length);

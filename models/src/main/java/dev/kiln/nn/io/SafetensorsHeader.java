@@ -2,6 +2,8 @@ package dev.kiln.nn.io;
 
 import dev.kiln.api.DType;
 import dev.kiln.api.Shape;
+import dev.kiln.api.json.Json;
+import dev.kiln.api.json.JsonSyntaxException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -56,8 +58,8 @@ public record SafetensorsHeader(List<SafetensorsEntry> entries, Map<String, Stri
         }
         Object parsed;
         try {
-            parsed = HeaderJson.parse(json);
-        } catch (HeaderJson.SyntaxException e) {
+            parsed = Json.parse(json);
+        } catch (JsonSyntaxException e) {
             throw new SafetensorsFormatException(source, "header is not valid JSON: " + e.getMessage());
         }
         long dataStart = 8 + headerLength;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.kiln.api.Tensor;
 import dev.kiln.api.Tensors;
+import dev.kiln.api.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -34,7 +35,7 @@ public final class GoldenCase {
                 throw new IllegalStateException("missing test resource " + path
                         + "; regenerate it with models/golden/generate_sequence_golden.py");
             }
-            Map<String, Object> root = (Map<String, Object>) GoldenJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            Map<String, Object> root = Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8), path);
             Map<String, Object> c = (Map<String, Object>) ((Map<String, Object>) root.get("cases")).get(name);
             if (c == null) {
                 throw new IllegalStateException(path + " has no case '" + name + "'");

@@ -2,6 +2,7 @@ package dev.kiln.nn.golden;
 
 import dev.kiln.api.Tensor;
 import dev.kiln.api.Tensors;
+import dev.kiln.api.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,14 +14,13 @@ final class ModelsGolden {
     private ModelsGolden() {
     }
 
-    @SuppressWarnings("unchecked")
     static Map<String, Object> load(String resource) {
         try (InputStream in = ModelsGolden.class.getResourceAsStream("/golden/" + resource)) {
             if (in == null) {
                 throw new IllegalStateException("golden fixture /golden/" + resource + " is missing; regenerate it with"
                         + " models/golden/generate_models_golden.py");
             }
-            return (Map<String, Object>) GoldenJson.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            return Json.parseObject(new String(in.readAllBytes(), StandardCharsets.UTF_8), "/golden/" + resource);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read /golden/" + resource, e);
         }

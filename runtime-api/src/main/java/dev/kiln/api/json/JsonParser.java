@@ -1,36 +1,23 @@
-package dev.kiln.nn.io;
+package dev.kiln.api.json;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/**
- * A small strict JSON reader and writer for file headers (RFC 8259: no comments, no trailing
- * commas, no duplicate keys, no leading zeros). Objects read as {@code LinkedHashMap}, arrays as
- * {@code List}, integers as {@code Long}, other numbers as {@code Double}. Nesting is bounded so a
- * hostile header cannot exhaust the stack.
- */
-final class HeaderJson {
-    static final int MAX_DEPTH = 64;
-
-    /** Malformed JSON; the message names the problem and its character position. */
-    static final class SyntaxException extends Exception {
-        SyntaxException(String message) {
-            super(message);
-        }
-    }
-
+/** The strict recursive-descent reader behind {@link Json#parse}; one instance reads one text. */
+final class JsonParser {
     private final String text;
+    private final String source;
     private int pos;
 
-    private HeaderJson(String text) {
+    private JsonParser(String text, String source) {
         this.text = text;
+        this.source = source;
     }
 
-    /** One JSON value, followed only by whitespace. */
-    static Object parse(String text) throws SyntaxException {
-        HeaderJson p = new HeaderJson(text);
+    static Object parse(String text, String source) {
+        JsonParser p = new JsonParser(text, source);
         p.skipWhitespace();
         Object value = p.value(0);
         p.skipWhitespace();
@@ -40,9 +27,9 @@ final class HeaderJson {
         return value;
     }
 
-    private Object value(int depth) throws SyntaxException {
-        if (depth > MAX_DEPTH) {
-            throw error("nesting deeper than " + MAX_DEPTH + " levels");
+    private Object value(int depth) {
+        if (depth > Json.MAX_DEPTH) {
+            throw error("nesting deeper than " + Json.MAX_DEPTH + " levels");
         }
         if (pos >= text.length()) {
             throw error("unexpected end of input");
@@ -64,7 +51,7 @@ final class HeaderJson {
         };
     }
 
-    private Map<String, Object> object(int depth) throws SyntaxException {
+    private Map<String, Object> object(int depth) {
         Map<String, Object> out = new LinkedHashMap<>();
         pos++;
         skipWhitespace();
@@ -101,7 +88,7 @@ final class HeaderJson {
         }
     }
 
-    private List<Object> array(int depth) throws SyntaxException {
+    private List<Object> array(int depth) {
         List<Object> out = new ArrayList<>();
         pos++;
         skipWhitespace();
@@ -125,7 +112,7 @@ final class HeaderJson {
         }
     }
 
-    private String string() throws SyntaxException {
+    private String string() {
         pos++;
         StringBuilder sb = new StringBuilder();
         while (true) {
@@ -164,7 +151,7 @@ final class HeaderJson {
         }
     }
 
-    private char unicodeEscape() throws SyntaxException {
+    private char unicodeEscape() {
         if (pos + 4 > text.length()) {
             throw error("truncated \\u escape");
         }
@@ -180,14 +167,15 @@ final class HeaderJson {
         return (char) v;
     }
 
-    private Object number() throws SyntaxException {
+    /** RFC 8259 numbers: integers read as {@code Long}, others as {@code Double}. */
+    private Object number() {
         int start = pos;
         if (peek() == '-') {
             pos++;
         }
         if (peek() == '0') {
             pos++;
-            if (Character.isDigit(peek())) {
+            if (isDigit(peek())) {
                 throw error("number with a leading zero");
             }
         } else {
@@ -219,16 +207,21 @@ final class HeaderJson {
         return Double.parseDouble(literal);
     }
 
-    private void digits() throws SyntaxException {
-        if (!Character.isDigit(peek())) {
+    private void digits() {
+        if (!isDigit(peek())) {
             throw error("expected a digit but found " + describeHere());
         }
-        while (Character.isDigit(peek())) {
+        while (isDigit(peek())) {
             pos++;
         }
     }
 
-    private Object literal(String word, Object value) throws SyntaxException {
+    /** ASCII digits only: {@link Character#isDigit} also accepts other scripts' digits, which JSON does not. */
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private Object literal(String word, Object value) {
         if (!text.startsWith(word, pos)) {
             throw error("unexpected " + describeHere());
         }
@@ -236,7 +229,7 @@ final class HeaderJson {
         return value;
     }
 
-    private void expect(char c) throws SyntaxException {
+    private void expect(char c) {
         if (peek() != c) {
             throw error("expected '" + c + "' but found " + describeHere());
         }
@@ -262,73 +255,7 @@ final class HeaderJson {
         return pos >= text.length() ? "end of input" : "'" + text.charAt(pos) + "'";
     }
 
-    private SyntaxException error(String problem) {
-        return new SyntaxException(problem + " at character " + pos);
-    }
-
-    // ------------------------------------------------------------------ writing
-
-    /** Compact JSON for maps, lists, strings, integral numbers and booleans. */
-    static String write(Object value) {
-        StringBuilder sb = new StringBuilder();
-        write(value, sb);
-        return sb.toString();
-    }
-
-    private static void write(Object value, StringBuilder sb) {
-        switch (value) {
-            case null -> sb.append("null");
-            case String s -> writeString(s, sb);
-            case Long l -> sb.append(l);
-            case Integer i -> sb.append(i);
-            case Boolean b -> sb.append(b);
-            case Map<?, ?> m -> {
-                sb.append('{');
-                boolean first = true;
-                for (Map.Entry<?, ?> e : m.entrySet()) {
-                    if (!first) {
-                        sb.append(',');
-                    }
-                    first = false;
-                    writeString((String) e.getKey(), sb);
-                    sb.append(':');
-                    write(e.getValue(), sb);
-                }
-                sb.append('}');
-            }
-            case List<?> list -> {
-                sb.append('[');
-                for (int i = 0; i < list.size(); i++) {
-                    if (i > 0) {
-                        sb.append(',');
-                    }
-                    write(list.get(i), sb);
-                }
-                sb.append(']');
-            }
-            default -> throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as header JSON");
-        }
-    }
-
-    private static void writeString(String s, StringBuilder sb) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
+    private JsonSyntaxException error(String problem) {
+        return new JsonSyntaxException(source, problem, pos);
     }
 }
