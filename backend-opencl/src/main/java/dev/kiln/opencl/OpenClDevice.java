@@ -7,6 +7,7 @@ import static org.jocl.CL.CL_MEM_OBJECT_ALLOCATION_FAILURE;
 import static org.jocl.CL.CL_MEM_READ_WRITE;
 import static org.jocl.CL.CL_OUT_OF_HOST_MEMORY;
 import static org.jocl.CL.CL_OUT_OF_RESOURCES;
+import static org.jocl.CL.CL_QUEUE_PROFILING_ENABLE;
 import static org.jocl.CL.CL_TRUE;
 import static org.jocl.CL.clCreateBuffer;
 import static org.jocl.CL.clCreateCommandQueue;
@@ -59,6 +60,7 @@ public final class OpenClDevice {
     private final Map<KernelKey, Kernel> kernels = new ConcurrentHashMap<>();
     private final AtomicReference<RuntimeException> deferred = new AtomicReference<>();
     private final AtomicLong hostWaits = new AtomicLong();
+    private final KernelProfile profile = new KernelProfile();
     private final OpenClObjects objects = new OpenClObjects();
     /** Every program cache made for this device (its own and {@link #newProgramCache}'s), released on close. */
     private final List<OpenClProgramCache> caches = new ArrayList<>();
@@ -73,7 +75,7 @@ public final class OpenClDevice {
         cl_context_properties cp = new cl_context_properties();
         cp.addProperty(CL_CONTEXT_PLATFORM, properties.platform());
         this.context = clCreateContext(cp, 1, new cl_device_id[]{properties.device()}, null, null, null);
-        this.queue = clCreateCommandQueue(context, properties.device(), 0, null);
+        this.queue = clCreateCommandQueue(context, properties.device(), KernelProfile.ENABLED ? CL_QUEUE_PROFILING_ENABLE : 0, null);
         this.programs = new OpenClProgramCache(context, properties, programCacheFolder, objects);
         caches.add(programs);
         this.errorFlag = clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, 4L * Sizeof.cl_int,
@@ -236,7 +238,12 @@ public final class OpenClDevice {
     }
 
     void launch(cl_kernel kernel, String name, int dims, long[] global, long[] local) {
-        enqueue(name, () -> clEnqueueNDRangeKernel(queue, kernel, dims, null, global, local, 0, null, null));
+        enqueue(name, () -> clEnqueueNDRangeKernel(queue, kernel, dims, null, global, local, 0, null, profile.track(name)));
+    }
+
+    /** Device time per kernel, recorded when {@code -Dkiln.opencl.profile=true} ({@link KernelProfile}). */
+    public KernelProfile profile() {
+        return profile;
     }
 
     /**
@@ -268,6 +275,7 @@ public final class OpenClDevice {
         hostWaits.incrementAndGet();
         try {
             whileOpen("synchronize", () -> clFinish(queue));
+            profile.collect();
         } catch (CLException e) {
             deferred.compareAndSet(null, new DeviceException("queued work failed on " + properties.name() + ": " + e.getMessage(), e));
         }
