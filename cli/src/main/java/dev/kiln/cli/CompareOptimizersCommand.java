@@ -76,7 +76,7 @@ final class CompareOptimizersCommand implements Callable<Integer> {
         for (OptimizerChoice choice : choices) {
             RunConfig config = new RunConfig(model, data, epochs, batchSize, choice.defaultLr(), choice, seed, 0,
                     device.device().toString());
-            try (TrainingSession session = new TrainingSession(config, architecture, trainingData, device, null)) {
+            try (TrainingSession session = new TrainingSession(config, architecture, trainingData, device, null, false)) {
                 List<EpochRecord> history = session.run(session.start(), new TrainingListener() {
                     @Override
                     public void epochEnd(EpochRecord r) {

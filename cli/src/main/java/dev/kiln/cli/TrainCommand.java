@@ -1,6 +1,7 @@
 package dev.kiln.cli;
 
 import dev.kiln.api.Backends;
+import dev.kiln.api.errors.NonFiniteException;
 import dev.kiln.api.spi.Backend;
 import dev.kiln.cli.model.Architecture;
 import dev.kiln.cli.model.ModelFiles;
@@ -84,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "DIR",
             description = {"Continue the run in DIR from its last checkpoint, with its saved settings, on the device it "
-                    + "trained on; the result is the same as an uninterrupted run's. Only --epochs and --backend may be given; "
+                    + "trained on; the result is the same as an uninterrupted run's. Only --epochs, --backend and --check-finite may be given; "
                     + "another backend continues the run but rounds differently, so its weights are not bit-identical."})
     Path resume;
 
@@ -92,6 +93,13 @@ final class TrainCommand implements Callable<Integer> {
             description = "Also checkpoint every N batches within an epoch; 0 checkpoints at the end of each epoch only "
                     + "(default: ${DEFAULT-VALUE}).")
     int checkpointEvery;
+
+    @Option(names = "--check-finite",
+            description = {"Check every step's loss and gradients for NaN or infinity (off by default, like PyTorch's anomaly "
+                    + "mode; it costs one device read per step). The first one stops training with an error naming the global "
+                    + "step, epoch, batch, loss and the first parameter with a non-finite gradient, and exits with 1; the "
+                    + "checkpoint/ left is the last one with finite weights."})
+    boolean checkFinite;
 
     @Override
     public Integer call() {
@@ -104,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingData trainingData = TrainingData.load(config.data(), config.seed());
         Architecture architecture = new Architecture(config.model(), trainingData.height(), trainingData.width(), trainingData.classes(),
                 trainingData.mean(), trainingData.std());
-        try (TrainingSession session = new TrainingSession(config, architecture, trainingData, device, checkpointDir)) {
+        try (TrainingSession session = new TrainingSession(config, architecture, trainingData, device, checkpointDir, checkFinite)) {
             Checkpoint from;
             if (resume != null) {
                 from = session.resume();
@@ -117,7 +125,13 @@ final class TrainCommand implements Callable<Integer> {
                     device.description(), config.optimizer().id(), config.lr(), config.batchSize(), config.epochs(), config.seed(), dir);
             o.flush();
             ProgressView view = new ProgressView(o, ProgressView.terminal(), config.epochs(), config.batchSize());
-            List<EpochRecord> history = session.run(from, view);
+            List<EpochRecord> history;
+            try {
+                history = session.run(from, view);
+            } catch (NonFiniteException e) {
+                view.stopped();
+                throw e;
+            }
             ConfusionMatrix confusion = session.lastConfusion() != null ? session.lastConfusion() : session.validate();
             ModelFiles.save(dir, architecture, session.model());
             HistoryFiles.write(dir, history);
@@ -167,7 +181,7 @@ final class TrainCommand implements Callable<Integer> {
                 checkpointEvery, backend.spec);
     }
 
-    /** The saved settings of the run being resumed; only --epochs and --backend may differ. */
+    /** The saved settings of the run being resumed; only --epochs and --backend may differ (--check-finite is not saved). */
     private RunConfig resumedConfig(Path checkpointDir) {
         if (out != null) {
             throw new ParameterException(spec.commandLine(), "--resume DIR writes to DIR; do not give --out as well");
@@ -175,7 +189,7 @@ final class TrainCommand implements Callable<Integer> {
         for (String fixed : List.of("--model", "--data", "--batch-size", "--optimizer", "--lr", "--seed", "--checkpoint-every")) {
             if (spec.commandLine().getParseResult().hasMatchedOption(fixed)) {
                 throw new ParameterException(spec.commandLine(), "--resume continues with the run's saved settings, so " + fixed
-                        + " cannot be given (only --epochs and --backend can)");
+                        + " cannot be given (only --epochs, --backend and --check-finite can)");
             }
         }
         if (!Checkpoint.exists(checkpointDir)) {

@@ -47,6 +47,14 @@ public final class ProgressView implements TrainingListener {
         }
     }
 
+    /** Ends a bar drawn in place, so that what follows (an error) starts on a line of its own. */
+    public void stopped() {
+        if (interactive) {
+            out.println();
+            out.flush();
+        }
+    }
+
     @Override
     public void epochEnd(EpochRecord r) {
         if (interactive) {

@@ -1,5 +1,6 @@
 package dev.kiln.cli.train;
 
+import dev.kiln.api.errors.NonFiniteException;
 import dev.kiln.api.spi.Backend;
 import dev.kiln.cli.model.Architecture;
 import dev.kiln.nn.Sequential;
@@ -15,6 +16,7 @@ import dev.kiln.nn.optim.ParamGroup;
 import dev.kiln.nn.train.BatchResult;
 import dev.kiln.nn.train.Callback;
 import dev.kiln.nn.train.EpochResult;
+import dev.kiln.nn.train.NonFiniteCheck;
 import dev.kiln.nn.train.StartPosition;
 import dev.kiln.nn.train.Trainer;
 import dev.kiln.nn.train.TrainingContext;
@@ -27,6 +29,10 @@ import java.util.List;
  * last epoch. Each epoch's shuffled order comes from (seed, epoch), so a resumed run continues with
  * exactly the batches an uninterrupted one would have seen next; a per-step callback adds each batch
  * to the epoch so far, reports progress and takes the checkpoints.
+ * <p>With the non-finite check on, the first NaN or infinity in a step's loss or gradients stops the
+ * run before that step's update (the Trainer's check), and a checkpoint is written only when every
+ * weight is finite, so the checkpoint left behind is the last good one; the exception's message says
+ * which step that checkpoint holds.
  */
 public final class TrainingSession implements AutoCloseable {
     /** Progress updates every this many batches (and at an epoch's last). */
@@ -40,14 +46,22 @@ public final class TrainingSession implements AutoCloseable {
     private final Optimizer optimizer;
     private final List<Penalty> penalties;
     private final Path checkpointDir;
+    private final boolean checkFinite;
     private ConfusionMatrix lastConfusion;
+    /** The global step of the last checkpoint written or read. */
+    private long checkpointStep;
 
-    /** A fresh model and optimizer on {@code backend}; {@code checkpointDir} null for a run without checkpoints. */
-    public TrainingSession(RunConfig config, Architecture architecture, TrainingData data, Backend backend, Path checkpointDir) {
+    /**
+     * A fresh model and optimizer on {@code backend}; {@code checkpointDir} null for a run without
+     * checkpoints; {@code checkFinite} stops training at the first non-finite loss or gradient.
+     */
+    public TrainingSession(RunConfig config, Architecture architecture, TrainingData data, Backend backend, Path checkpointDir,
+                           boolean checkFinite) {
         this.config = config;
         this.data = data;
         this.backend = backend;
         this.checkpointDir = checkpointDir;
+        this.checkFinite = checkFinite;
         try (var ignored = dev.kiln.api.Backends.use(backend)) {
             this.model = architecture.build(config.seed());
         }
@@ -60,6 +74,7 @@ public final class TrainingSession implements AutoCloseable {
                 .epochs(config.epochs())
                 .penalties(penalties.toArray(Penalty[]::new))
                 .callbacks(callbacks)
+                .checkFinite(checkFinite)
                 .backend(backend)
                 .build();
     }
@@ -86,15 +101,31 @@ public final class TrainingSession implements AutoCloseable {
     public Checkpoint resume() {
         Checkpoint c = Checkpoint.read(checkpointDir);
         c.restore(checkpointDir, model, optimizer, backend);
+        checkpointStep = c.step();
         return c;
     }
 
-    /** Runs from {@code from} to the configured last epoch and returns every epoch's record. */
+    /**
+     * Runs from {@code from} to the configured last epoch and returns every epoch's record.
+     *
+     * @throws NonFiniteException with the non-finite check on, at the first NaN or infinity; its
+     *                            message ends with the step of the checkpoint kept
+     */
     public List<EpochRecord> run(Checkpoint from, TrainingListener listener) {
         List<EpochRecord> history = new ArrayList<>(from.history());
         DataLoader shuffled = DataLoader.builder(data.train()).batchSize(config.batchSize()).shuffle(config.seed()).build();
         Progress progress = new Progress(from, history, shuffled.batchCount(), listener);
-        trainer(progress).fit(shuffled, null, new StartPosition(from.epoch(), from.batch()));
+        try {
+            trainer(progress).fit(shuffled, null, new StartPosition(from.epoch(), from.batch()));
+        } catch (NonFiniteException e) {
+            if (checkpointDir == null) {
+                throw e;
+            }
+            NonFiniteException kept = new NonFiniteException(e.getMessage() + " Training stopped; " + checkpointDir
+                    + " keeps the last good checkpoint, taken after global step " + checkpointStep + ".");
+            kept.initCause(e);
+            throw kept;
+        }
         return history;
     }
 
@@ -182,7 +213,11 @@ public final class TrainingSession implements AutoCloseable {
         }
 
         private void save(int epoch, int batch) {
+            if (checkFinite) {
+                NonFiniteCheck.parameters(model, "global step " + step + " (after the update; checkpoint not written)");
+            }
             new Checkpoint(config, epoch, batch, step, partial, Checkpoint.dropoutSteps(model), history).save(checkpointDir, model, optimizer);
+            checkpointStep = step;
             listener.checkpoint(epoch, batch);
         }
     }

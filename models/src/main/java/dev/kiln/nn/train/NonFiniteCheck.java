@@ -47,8 +47,7 @@ public final class NonFiniteCheck {
             parts.add(loss.detach().reshape(1));
             named.forEach((name, p) -> {
                 if (p.grad() != null) {
-                    // 0 * x is 0 for every finite x and NaN for NaN or infinity, so the sum says whether any element is non-finite.
-                    parts.add(p.grad().mul(0).sum().reshape(1).to(loss.dtype()));
+                    parts.add(finiteFlag(p.grad(), loss.dtype()));
                     checked.add(name);
                 }
             });
@@ -67,6 +66,44 @@ public final class NonFiniteCheck {
                 + " (" + nonFinite + " of " + checked.size() + " parameter gradients non-finite)";
         throw new NonFiniteException("non-finite value at " + position + ": loss " + lossText + "; " + gradients
                 + ". Lower the learning rate, clip gradients, or look for NaN or infinity in the inputs.");
+    }
+
+    /**
+     * Throws {@link NonFiniteException} when a parameter of {@code model} holds NaN or infinity, as
+     * an optimizer step with finite gradients can leave it (a learning rate so large that the
+     * update overflows); call it before saving weights meant to be the last good ones.
+     * {@code position} says where training is and starts the message, which names the first such
+     * parameter in registration order.
+     */
+    public static void parameters(Module model, String position) {
+        Map<String, Parameter> named = model.namedParameters();
+        if (named.isEmpty()) {
+            return;
+        }
+        List<String> names = new ArrayList<>(named.keySet());
+        double[] values;
+        try (Scope ignored = Scope.open(); Autograd.NoGrad noGrad = Autograd.noGrad()) {
+            Tensor[] flags = names.stream().map(n -> finiteFlag(named.get(n).tensor(), DType.F32)).toArray(Tensor[]::new);
+            values = Tensor.cat(0, flags).toDoubleArray();
+        }
+        int nonFinite = 0;
+        String first = null;
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                nonFinite++;
+                first = first == null ? names.get(i) : first;
+            }
+        }
+        if (first != null) {
+            throw new NonFiniteException("non-finite weight at " + position + ": parameter " + first + " holds NaN or infinity ("
+                    + nonFinite + " of " + names.size() + " parameters non-finite). Lower the learning rate or clip gradients.");
+        }
+    }
+
+    /** One element, {@code dtype}: 0 when every element of {@code t} is finite, NaN otherwise. */
+    private static Tensor finiteFlag(Tensor t, DType dtype) {
+        // 0 * x is 0 for every finite x and NaN for NaN or infinity, so the sum says whether any element is non-finite.
+        return t.mul(0).sum().reshape(1).to(dtype);
     }
 
     /** The name of the non-finite gradient's parameter met first in backward order from {@code loss}. */
