@@ -31,10 +31,10 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     private final Device device;
     private final OpenClDevice cl;
     private final CachingAllocator allocator;
-    private final boolean directConv;
+    private final OpenClConv.Kernels convKernels;
 
     OpenClBackend(int index, OpenClDevice cl) {
-        this.directConv = OpenClConv.direct(cl.properties());
+        this.convKernels = OpenClConv.kernels(cl.properties());
         this.device = new Device("opencl", index);
         this.cl = cl;
         this.allocator = new CachingAllocator(device, new CachingAllocator.DeviceMemory() {
@@ -50,9 +50,9 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         }, cl.properties().globalMemoryBytes());
     }
 
-    /** Whether conv2d runs conv_direct.cl rather than the tiled conv.cl, chosen when the backend opened. */
-    boolean directConv() {
-        return directConv;
+    /** Which conv2d kernels this backend runs, chosen when it opened. */
+    OpenClConv.Kernels convKernels() {
+        return convKernels;
     }
 
     /** The OpenCL device behind this backend: its queue, programs and kernel launches. */

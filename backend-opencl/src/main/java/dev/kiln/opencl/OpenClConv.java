@@ -11,19 +11,24 @@ import dev.kiln.api.spi.Op;
 import dev.kiln.api.spi.params.Conv2dParams;
 
 /**
- * Host side of conv.cl and conv_direct.cl: conv2d forward and both backward passes, one launch
- * each. GPUs and accelerators run the implicit GEMMs of conv.cl, with work-groups of
- * {@code TILE x TILE} over (output columns, output rows, group); CPU devices run the direct kernels
- * of conv_direct.cl, one work-item per element written, which skip the per-element im2col indexing
- * and the idle tile rows of few channels (LeNet's first layers ran 20x slower than the CPU backend).
- * The system property {@code kiln.opencl.conv} ({@code auto}, {@code tiled} or {@code direct})
- * overrides that choice: CUDA runs the same conv.cl bodies, so the tests run them on CPU devices too.
- * The backend reads the property once, when it opens ({@link #direct(OpenClDeviceProperties)}).
+ * Host side of conv.cl, conv_direct.cl and conv_rows.cl: conv2d forward and both backward passes,
+ * one launch each. GPUs and accelerators run the implicit GEMMs of conv.cl, with work-groups of
+ * {@code TILE x TILE} over (output columns, output rows, group). CPU devices run conv_rows.cl where
+ * stride and dilation are 1, one work-item per row whose inner loop the compiler vectorises, and
+ * conv_direct.cl otherwise, one work-item per element written; both skip the per-element im2col
+ * indexing and the idle tile rows of few channels (LeNet's first layers ran 20x slower than the CPU
+ * backend). The system property {@code kiln.opencl.conv} ({@code auto}, {@code tiled}, {@code direct}
+ * or {@code rows}) overrides that choice: CUDA runs the same conv.cl bodies, so the tests run every
+ * set on CPU devices too. The backend reads the property once, when it opens ({@link #kernels}).
  */
 final class OpenClConv {
     private static final String FILE = "conv.cl";
     private static final String DIRECT_FILE = "conv_direct.cl";
+    private static final String ROWS_FILE = "conv_rows.cl";
     private static final String CHOICE_PROPERTY = "kiln.opencl.conv";
+
+    /** The kernel sets: conv.cl, conv_direct.cl, or conv_rows.cl (with conv_direct.cl where stride or dilation is not 1). */
+    enum Kernels { TILED, DIRECT, ROWS }
 
     private OpenClConv() {
     }
@@ -35,13 +40,15 @@ final class OpenClConv {
         Geometry g = Geometry.of(op, x, weight, p);
         OpenClFusedChecks.shape(op, "out", out, g.n, g.cout, g.oh, g.ow);
         OpenClFusedChecks.numel(op, "bias", bias, g.cout, "one per output channel");
-        boolean direct = backend.directConv();
+        Kernels set = set(backend, p);
         int tile = tile(backend);
-        KernelCall call = geometry(kernel(backend, "conv2d_forward", dtype, direct, tile), g, p);
+        KernelCall call = geometry(kernel(backend, "conv2d_forward", dtype, set, tile), g, p);
         view(view(call, x), weight);
         optional(call, bias, x);
         view(call, out);
-        if (direct) {
+        if (set == Kernels.ROWS) {
+            call.launch(g.n * g.cout * g.oh);
+        } else if (set == Kernels.DIRECT) {
             call.launch(g.n * g.cout * g.oh * g.ow);
         } else {
             launch(call, tile, g.n * g.oh * g.ow, g.cout / g.groups, g.groups);
@@ -53,11 +60,13 @@ final class OpenClConv {
         DType dtype = OpenClFusedChecks.floating(backend, op, dy, weight, dx);
         Geometry g = Geometry.of(op, dx, weight, p);
         OpenClFusedChecks.shape(op, "dy", dy, g.n, g.cout, g.oh, g.ow);
-        boolean direct = backend.directConv();
+        Kernels set = set(backend, p);
         int tile = tile(backend);
-        KernelCall call = geometry(kernel(backend, "conv2d_backward_input", dtype, direct, tile), g, p);
+        KernelCall call = geometry(kernel(backend, "conv2d_backward_input", dtype, set, tile), g, p);
         view(view(view(call, dy), weight), dx);
-        if (direct) {
+        if (set == Kernels.ROWS) {
+            call.launch(g.n * g.cin * g.h);
+        } else if (set == Kernels.DIRECT) {
             call.launch(g.n * g.cin * g.h * g.w);
         } else {
             launch(call, tile, g.n * g.h * g.w, g.cin / g.groups, g.groups);
@@ -69,11 +78,13 @@ final class OpenClConv {
         DType dtype = OpenClFusedChecks.floating(backend, op, dy, x, dweight);
         Geometry g = Geometry.of(op, x, dweight, p);
         OpenClFusedChecks.shape(op, "dy", dy, g.n, g.cout, g.oh, g.ow);
-        boolean direct = backend.directConv();
+        Kernels set = set(backend, p);
         int tile = tile(backend);
-        KernelCall call = geometry(kernel(backend, "conv2d_backward_weight", dtype, direct, tile), g, p);
+        KernelCall call = geometry(kernel(backend, "conv2d_backward_weight", dtype, set, tile), g, p);
         view(view(view(call, dy), x), dweight);
-        if (direct) {
+        if (set == Kernels.ROWS) {
+            call.launch(g.cout * (g.cin / g.groups) * g.kh);
+        } else if (set == Kernels.DIRECT) {
             call.launch(g.cout * (g.cin / g.groups) * g.kh * g.kw);
         } else {
             launch(call, tile, g.cin / g.groups * g.kh * g.kw, g.cout / g.groups, g.groups);
@@ -81,25 +92,36 @@ final class OpenClConv {
     }
 
     /**
-     * Whether a backend on {@code device} runs the direct kernels: CPU devices do, because their local
-     * memory is only another copy in the same caches, unless {@code kiln.opencl.conv} says otherwise.
+     * The kernel set a backend on {@code device} runs: on CPU devices the row and direct kernels,
+     * because their local memory is only another copy in the same caches, unless
+     * {@code kiln.opencl.conv} says otherwise.
      */
-    static boolean direct(OpenClDeviceProperties device) {
+    static Kernels kernels(OpenClDeviceProperties device) {
         String chosen = System.getProperty(CHOICE_PROPERTY, "auto");
         return switch (chosen) {
-            case "auto" -> "CPU".equals(device.kind());
-            case "direct" -> true;
-            case "tiled" -> false;
+            case "auto" -> "CPU".equals(device.kind()) ? Kernels.ROWS : Kernels.TILED;
+            case "rows" -> Kernels.ROWS;
+            case "direct" -> Kernels.DIRECT;
+            case "tiled" -> Kernels.TILED;
             default -> throw new IllegalArgumentException("conv2d: system property " + CHOICE_PROPERTY + " is '" + chosen
-                    + "'; expected auto, tiled or direct");
+                    + "'; expected auto, tiled, direct or rows");
         };
     }
 
-    /** {@code stem} of conv_direct.cl, or of conv.cl built for {@code tile}. */
-    private static KernelCall kernel(OpenClBackend backend, String stem, DType dtype, boolean direct, int tile) {
-        return direct
-                ? backend.cl().kernel(DIRECT_FILE, stem + "_direct", dtype, "")
-                : backend.cl().kernel(FILE, stem, dtype, "-DTILE=" + tile);
+    /** The backend's set for this call: the row kernels handle stride 1 and dilation 1 only. */
+    private static Kernels set(OpenClBackend backend, Conv2dParams p) {
+        Kernels chosen = backend.convKernels();
+        boolean unit = p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1;
+        return chosen == Kernels.ROWS && !unit ? Kernels.DIRECT : chosen;
+    }
+
+    /** {@code stem} of the chosen set; conv.cl is built for {@code tile}. */
+    private static KernelCall kernel(OpenClBackend backend, String stem, DType dtype, Kernels set, int tile) {
+        return switch (set) {
+            case ROWS -> backend.cl().kernel(ROWS_FILE, stem + "_rows", dtype, "");
+            case DIRECT -> backend.cl().kernel(DIRECT_FILE, stem + "_direct", dtype, "");
+            case TILED -> backend.cl().kernel(FILE, stem, dtype, "-DTILE=" + tile);
+        };
     }
 
     /** 16 x 16 work-groups where the device allows 256 work-items, else the largest square that fits. */

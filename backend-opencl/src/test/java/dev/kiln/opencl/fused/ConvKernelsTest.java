@@ -10,9 +10,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * conv.cl (tiled) and conv_direct.cl against the CPU backend: odd sizes, stride, padding, dilation,
- * groups, a batch larger than one tile. Both kernel sets run on whatever device is here, whichever
- * the backend would pick for it, because CUDA runs the tiled bodies.
+ * conv.cl (tiled), conv_direct.cl and conv_rows.cl against the CPU backend: odd sizes, stride,
+ * padding, dilation, groups, a batch larger than one tile, rows longer than one 64-column chunk of
+ * the row kernels and windows wider than the image. Every kernel set runs on whatever device is
+ * here, whichever the backend would pick for it, because CUDA runs the tiled bodies.
  */
 class ConvKernelsTest {
     private static final String CHOICE_PROPERTY = "kiln.opencl.conv";
@@ -28,10 +29,13 @@ class ConvKernelsTest {
             new Case(2, 6, 10, 9, 4, 3, 3, new Conv2dParams(1, 2, 2, 1, 2, 3, 2)),
             new Case(1, 8, 6, 6, 8, 1, 1, new Conv2dParams(1, 1, 0, 0, 1, 1, 8)),
             new Case(2, 17, 8, 8, 19, 5, 5, new Conv2dParams(3, 2, 2, 2, 1, 1, 1)),
+            new Case(2, 2, 5, 140, 3, 3, 3, Conv2dParams.of(1, 1)),
+            new Case(2, 3, 4, 3, 2, 5, 5, Conv2dParams.of(1, 2)),
+            new Case(1, 4, 7, 9, 6, 3, 5, new Conv2dParams(1, 1, 0, 2, 1, 1, 2)),
     };
 
     @ParameterizedTest
-    @CsvSource({"F32, tiled", "F64, tiled", "F32, direct", "F64, direct"})
+    @CsvSource({"F32, tiled", "F64, tiled", "F32, direct", "F64, direct", "F32, rows", "F64, rows"})
     void forwardAndBothBackwardsMatchTheCpuBackend(DType dtype, String kernels) {
         String before = System.getProperty(CHOICE_PROPERTY);
         System.setProperty(CHOICE_PROPERTY, kernels);
