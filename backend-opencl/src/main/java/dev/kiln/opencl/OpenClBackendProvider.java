@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.jocl.CLException;
 
 /**
@@ -16,10 +17,20 @@ import org.jocl.CLException;
  * {@link #probe()}, which loads JOCL and the system's OpenCL loader once and remembers the answer.
  */
 public final class OpenClBackendProvider implements BackendProvider {
+    private final Function<OpenClDeviceProperties, OpenClDevice> devices;
     private volatile Availability availability;
     private volatile List<OpenClDeviceProperties> found = List.of();
     private OpenClBackend[] opened;
     private boolean closeAtExit;
+
+    public OpenClBackendProvider() {
+        this(properties -> new OpenClDevice(properties, OpenClProgramCache.defaultFolder()));
+    }
+
+    /** A provider that opens devices through {@code devices} (tests watch what it makes). */
+    OpenClBackendProvider(Function<OpenClDeviceProperties, OpenClDevice> devices) {
+        this.devices = devices;
+    }
 
     @Override
     public String name() {
@@ -102,9 +113,23 @@ public final class OpenClBackendProvider implements BackendProvider {
                 Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "kiln-opencl-close"));
                 closeAtExit = true;
             }
-            opened[index] = new OpenClBackend(index, new OpenClDevice(found.get(index), OpenClProgramCache.defaultFolder()));
+            opened[index] = backendOn(index, devices.apply(found.get(index)));
         }
         return opened[index];
+    }
+
+    /** The backend over a device just opened; if it cannot be made (a bad setting), the device's context and queue are released. */
+    private static OpenClBackend backendOn(int index, OpenClDevice device) {
+        try {
+            return new OpenClBackend(index, device);
+        } catch (RuntimeException | Error e) {
+            try {
+                device.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
     /**
