@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Runs workloads the way the peers script runs numpy, PyTorch and CLBlast: warm-up calls, then
- * timed repetitions, printing one line each with the median, minimum and maximum.
+ * Runs workloads the way the peers script runs numpy and PyTorch: warm-up until the rate settles,
+ * then timed repetitions of about half a second each, printing one line each with the median,
+ * minimum and maximum of the per-call speeds.
  * <pre>
  * java ... dev.kiln.bench.KilnBench [--reps R] [--warmup W] WORKLOAD...
  *   WORKLOAD: sgemm:BACKEND:N | mlp:BACKEND (64 x 784 x 128) | conv2d:BACKEND | attention:BACKEND
@@ -22,6 +23,8 @@ import java.util.Locale;
  */
 public final class KilnBench {
     private static final long WARMUP_NANOS = 1_500_000_000L;
+    /** Each timed repetition runs this long (as many calls as fit), as the peers script times its peers. */
+    private static final long REP_NANOS = 500_000_000L;
     private static final String KINDS = "sgemm:BACKEND:N | mlp:BACKEND | conv2d:BACKEND | attention:BACKEND"
             + " | train-mlp:BACKEND | train-lenet:BACKEND | train-transformer:BACKEND";
     private KilnBench() {
@@ -66,7 +69,7 @@ public final class KilnBench {
         }) {
             String memory = f[0].equals("attention") ? extraMemory(backend, w) : "";
             boolean timed = f[0].equals("conv2d") || f[0].equals("attention");
-            Measurement m = Measurement.of(w, reps, warmup, WARMUP_NANOS);
+            Measurement m = Measurement.of(w, reps, warmup, WARMUP_NANOS, REP_NANOS);
             return timed
                     // ops without a rate in the table are reported as times: the peers print milliseconds
                     ? String.format(Locale.ROOT, "kiln %s median %.2f min %.2f max %.2f ms%s",

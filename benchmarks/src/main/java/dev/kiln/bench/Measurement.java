@@ -1,13 +1,15 @@
 package dev.kiln.bench;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /**
  * The speeds of timed repetitions of one workload after warm-up, sorted, in the workload's
  * {@link Throughput} unit. Warm-up runs at least {@code warmup} times and at least
- * {@code minWarmupNanos}, then goes on until the rate settles: the Vector API kernels run up to
- * hundreds of times slower until the JIT has fully compiled them, which can take many seconds on a
- * busy machine, and a fixed warm-up would time that instead of the kernel.
+ * {@code minWarmupNanos}, then goes on until the rate settles and the JIT is quiet: the Vector API
+ * kernels run up to hundreds of times slower until the JIT has fully compiled them, which can take
+ * many seconds on a busy machine, and a fixed warm-up would time that instead of the kernel.
  */
 public record Measurement(Throughput throughput, double[] sorted) {
     public Measurement {
@@ -15,22 +17,35 @@ public record Measurement(Throughput throughput, double[] sorted) {
         Arrays.sort(sorted);
     }
 
+    /** One call per repetition: see {@link #of(Workloads.Workload, int, int, long, long)}. */
     public static Measurement of(Workloads.Workload w, int reps, int warmup, long minWarmupNanos) {
-        if (reps < 1 || warmup < 0) {
-            throw new IllegalArgumentException("benchmark: reps must be >= 1 and warm-up >= 0, got reps " + reps + ", warm-up " + warmup);
+        return of(w, reps, warmup, minWarmupNanos, 0);
+    }
+
+    /**
+     * Warm-up as described above, then {@code reps} repetitions, each of as many calls as fill
+     * {@code repNanos} at the settled rate (at least one), each repetition's speed being per call:
+     * a workload of a millisecond timed one call at a time measures the clock and the scheduler's
+     * hiccups more than the workload. The peers script times numpy and PyTorch the same way.
+     */
+    public static Measurement of(Workloads.Workload w, int reps, int warmup, long minWarmupNanos, long repNanos) {
+        if (reps < 1 || warmup < 0 || repNanos < 0) {
+            throw new IllegalArgumentException("benchmark: reps must be >= 1, warm-up and repetition time >= 0, got reps "
+                    + reps + ", warm-up " + warmup + ", repetition " + repNanos + " ns");
         }
         long warmEnd = System.nanoTime() + minWarmupNanos;
         for (int i = 0; i < warmup || System.nanoTime() < warmEnd; i++) {
             w.run();
         }
-        if (minWarmupNanos > 0) {
-            warmUntilSettled(w, System.nanoTime() + SETTLE_LIMIT_NANOS);
-        }
+        double callsPerNano = minWarmupNanos > 0 ? warmUntilSettled(w, System.nanoTime() + SETTLE_LIMIT_NANOS) : 0;
+        long calls = Math.max(1, (long) Math.ceil(repNanos * callsPerNano));
         double[] v = new double[reps];
         for (int i = 0; i < reps; i++) {
             long t0 = System.nanoTime();
-            w.run();
-            v[i] = w.throughput().of(w.work(), (System.nanoTime() - t0) * 1e-9);
+            for (long c = 0; c < calls; c++) {
+                w.run();
+            }
+            v[i] = w.throughput().of(w.work() * calls, (System.nanoTime() - t0) * 1e-9);
         }
         return new Measurement(w.throughput(), v);
     }
@@ -39,13 +54,23 @@ public record Measurement(Throughput throughput, double[] sorted) {
     private static final long WINDOW_NANOS = 250_000_000L;
     /** The most warm-up spent waiting for the rate to settle, after the minimum warm-up. */
     private static final long SETTLE_LIMIT_NANOS = 30_000_000_000L;
+    /** At most this much JIT compilation time (all compiler threads) in a window that counts as settled. */
+    private static final long JIT_QUIET_MILLIS = 5;
     /** A window this much faster than the best before it means the JIT is still at work. */
     private static final double STILL_CLIMBING = 1.05;
 
-    /** Runs windows of calls until one is no more than 5% faster than the best earlier window. */
-    private static void warmUntilSettled(Workloads.Workload w, long deadline) {
+    /**
+     * Runs windows of calls until one is no more than 5% faster than the best earlier window and
+     * the JIT compiled (almost) nothing during it; returns the settled rate in calls per
+     * nanosecond. The rate alone can look settled for seconds while a busy machine's JIT has not
+     * yet compiled the kernels (their boxed form is slow but steady), hence the JIT's own clock.
+     */
+    private static double warmUntilSettled(Workloads.Workload w, long deadline) {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean jitClock = jit != null && jit.isCompilationTimeMonitoringSupported();
         double best = 0;
-        while (System.nanoTime() < deadline) {
+        while (true) {
+            long compiling = jitClock ? jit.getTotalCompilationTime() : 0;
             long start = System.nanoTime();
             int calls = 0;
             while (System.nanoTime() - start < WINDOW_NANOS) {
@@ -53,8 +78,9 @@ public record Measurement(Throughput throughput, double[] sorted) {
                 calls++;
             }
             double rate = calls / (double) (System.nanoTime() - start);
-            if (best > 0 && rate <= best * STILL_CLIMBING) {
-                return;
+            boolean jitQuiet = !jitClock || jit.getTotalCompilationTime() - compiling <= JIT_QUIET_MILLIS;
+            if ((best > 0 && rate <= best * STILL_CLIMBING && jitQuiet) || System.nanoTime() >= deadline) {
+                return Math.max(best, rate);
             }
             best = Math.max(best, rate);
         }
