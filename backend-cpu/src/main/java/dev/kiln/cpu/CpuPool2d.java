@@ -27,6 +27,10 @@ final class CpuPool2d {
         CpuFusedChecks.shape(op, "indices", indices, g.outShape());
         int[] idx = CpuBuffer.i32(indices);
         int idxBase = indices.layout().offset();
+        if (x.dtype() == DType.F32) {
+            CpuMaxPool2dF32.forward(x, p, out, idx, idxBase, g.planes(), g.h, g.w, g.oh, g.ow);
+            return;
+        }
         CpuThreads.parallelFor(g.planes(), 1, (from, to) -> {
             double[] in = new double[g.h * g.w];
             double[] res = new double[g.oh * g.ow];
@@ -71,6 +75,10 @@ final class CpuPool2d {
         int idxBase = indices.layout().offset();
         int planeIn = g.h * g.w;
         int planeOut = g.oh * g.ow;
+        if (dx.dtype() == DType.F32) {
+            CpuMaxPool2dF32.backward(op, dy, idx, idxBase, dx, g.planes(), g.h, g.w, g.oh, g.ow);
+            return;
+        }
         CpuThreads.parallelFor(g.planes(), 1, (from, to) -> {
             double[] grad = new double[planeIn];
             double[] d = new double[planeOut];

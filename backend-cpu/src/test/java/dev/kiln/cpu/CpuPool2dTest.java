@@ -4,6 +4,7 @@ import static dev.kiln.cpu.FusedTensors.assertClose;
 import static dev.kiln.cpu.FusedTensors.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.kiln.api.DType;
 import dev.kiln.api.errors.ShapeMismatchException;
@@ -109,6 +110,36 @@ class CpuPool2dTest {
             CpuPool2d.avg(x, p, avg);
             assertClose(avgReference(read(x), n * c, h, w, p), read(avg), FusedTensors.tolerance(dtype), "avgPool2d " + p);
         }
+    }
+
+    /** Unpadded F32 windows pool a vector of outputs at once: rows wider than a vector, strided and overlapping windows. */
+    @Test
+    void unpaddedRowsWiderThanAVectorMatchTheReference() {
+        Random random = new Random(43);
+        int h = 5;
+        int w = 75;
+        for (Pool2dParams p : new Pool2dParams[] {Pool2dParams.of(2, 2), new Pool2dParams(2, 3, 1, 1, 0, 0, true),
+                new Pool2dParams(3, 2, 2, 3, 0, 0, true)}) {
+            BufferView x = FusedTensors.random(DType.F32, random, 1, 2, h, w);
+            BufferView out = FusedTensors.zeros(DType.F32, 1, 2, p.outH(h), p.outW(w));
+            BufferView idx = FusedTensors.zeros(DType.I32, 1, 2, p.outH(h), p.outW(w));
+            CpuPool2d.max(x, p, out, idx);
+            double[][] expected = maxReference(read(x), 2, h, w, p);
+            assertClose(expected[0], read(out), 0, "maxPool2d " + p);
+            int[] got = Arrays.copyOfRange(CpuBuffer.i32(idx), FusedTensors.OFFSET, FusedTensors.OFFSET + idx.numel());
+            assertArrayEquals(Arrays.stream(expected[1]).mapToInt(d -> (int) d).toArray(), got, "maxPool2d indices " + p);
+        }
+    }
+
+    @Test
+    void nanWinsItsWindow() {
+        double nan = Double.NaN;
+        BufferView x = FusedTensors.of(DType.F32, new double[] {1, nan, 3, 4, 5, 6, nan, 0}, 1, 1, 2, 4);
+        BufferView out = FusedTensors.zeros(DType.F32, 1, 1, 1, 2);
+        BufferView idx = FusedTensors.zeros(DType.I32, 1, 1, 1, 2);
+        CpuPool2d.max(x, Pool2dParams.of(2, 2), out, idx);
+        assertTrue(Double.isNaN(read(out)[0]) && Double.isNaN(read(out)[1]), "NaN maxima");
+        assertArrayEquals(new int[] {1, 6}, Arrays.copyOfRange(CpuBuffer.i32(idx), FusedTensors.OFFSET, FusedTensors.OFFSET + 2));
     }
 
     @Test
