@@ -1,11 +1,6 @@
 package dev.kiln.cpu;
 
-import static dev.kiln.cpu.CpuGemmKernel.FS;
-import static dev.kiln.cpu.CpuGemmKernel.L;
-
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,7 +17,8 @@ import jdk.incubator.vector.VectorSpecies;
  * the whole k, about four per thread, so that a thread the scheduler holds back delays at most
  * one small task. Every element of C sums its products in ascending {@code p} order, one KC
  * block at a time, whatever the blocking or thread count, so the result is bit-identical for any
- * {@code -Dkiln.cpu.threads}.
+ * {@code -Dkiln.cpu.threads}. Until the JIT has compiled the vector micro-kernel, tiles run in
+ * scalar code with the same sums ({@link CpuGemmWarmUp}).
  */
 final class CpuGemm {
     static final int MR = CpuGemmKernel.MR;
@@ -143,15 +139,19 @@ final class CpuGemm {
     private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
                               int s0, int s1, float[] bp, int at) {
         if (!transB) {
-            // row by row: each B row is read once, in order, and split into its slivers by vector copies
+            // row by row: each B row is read once, in order, and split into its slivers; plain loops,
+            // which C2 vectorises, rather than Vector API copies, which run boxed until compiled
             for (int p = 0; p < kc; p++) {
                 int src = bOff + (pc + p) * ldb + jc;
                 for (int s = s0; s < s1; s++) {
                     int j0 = s * NR;
+                    int cols = Math.min(NR, nc - j0);
                     int dst = at + s * kc * NR + p * NR;
-                    for (int j = 0; j < NR; j += L) {
-                        VectorMask<Float> inside = FS.indexInRange(j0 + j, nc);
-                        FloatVector.fromArray(FS, b, src + j0 + j, inside).intoArray(bp, dst + j);
+                    for (int j = 0; j < cols; j++) {
+                        bp[dst + j] = b[src + j0 + j];
+                    }
+                    for (int j = cols; j < NR; j++) {
+                        bp[dst + j] = 0f;
                     }
                 }
             }
@@ -209,6 +209,10 @@ final class CpuGemm {
     /** Tiles of one packed A block times B slivers {@code sFrom..sTo} of the packed block at {@code bp[bAt..]}. */
     private static void macroKernel(float[] ap, int rows, float[] bp, int bAt, int sFrom, int sTo, int nc, int kc,
                                     float alpha, float[] c, int cBase, int ldc) {
+        if (!CpuGemmWarmUp.ready()) {
+            scalarTiles(ap, rows, bp, bAt, sFrom, sTo, nc, kc, alpha, c, cBase, ldc);
+            return;
+        }
         for (int s = sFrom; s < sTo; s++) {
             int j0 = s * NR;
             int cols = Math.min(NR, nc - j0);
@@ -219,6 +223,19 @@ final class CpuGemm {
                 } else {
                     CpuGemmKernel.edgeTile(kc, ap, r0 * kc, bp, bAt + s * kc * NR, c, cBase + r0 * ldc + j0, ldc, alpha, h, cols);
                 }
+            }
+        }
+    }
+
+    /** {@link #macroKernel}'s tiles in scalar code, for a JVM whose vector kernel is not compiled yet. */
+    private static void scalarTiles(float[] ap, int rows, float[] bp, int bAt, int sFrom, int sTo, int nc, int kc,
+                                    float alpha, float[] c, int cBase, int ldc) {
+        for (int s = sFrom; s < sTo; s++) {
+            int j0 = s * NR;
+            int cols = Math.min(NR, nc - j0);
+            for (int r0 = 0; r0 < rows; r0 += MR) {
+                CpuGemmKernel.scalarTile(kc, ap, r0 * kc, bp, bAt + s * kc * NR, c, cBase + r0 * ldc + j0, ldc, alpha,
+                        Math.min(MR, rows - r0), cols);
             }
         }
     }

@@ -123,6 +123,34 @@ final class CpuGemmKernel {
     }
 
     /**
+     * The top-left {@code h x w} of a tile in scalar code, with the same sums as the vector kernel
+     * bit for bit (per element, fma over ascending {@code p} from zero, then one fma into C): for a
+     * JVM that has not compiled the vector kernel yet ({@link CpuGemmWarmUp}).
+     */
+    static void scalarTile(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
+                           float alpha, int h, int w) {
+        float[] e = EDGE.get();
+        Arrays.fill(e, 0f);
+        for (int p = 0; p < kc; p++) {
+            int ao = ai + p * MR;
+            int bo = bi + p * NR;
+            for (int ii = 0; ii < h; ii++) {
+                float x = ap[ao + ii];
+                int row = ii * NR;
+                for (int jj = 0; jj < w; jj++) {
+                    e[row + jj] = Math.fma(x, bp[bo + jj], e[row + jj]);
+                }
+            }
+        }
+        for (int ii = 0; ii < h; ii++) {
+            int row = ci + ii * ldc;
+            for (int jj = 0; jj < w; jj++) {
+                c[row + jj] = Math.fma(e[ii * NR + jj], alpha, c[row + jj]);
+            }
+        }
+    }
+
+    /**
      * The top-left {@code h x w} of a tile, for the ragged edges of C: the exact sums go to a
      * scratch tile first (alpha 1 onto zeros), then into C with the same single rounding as a full tile.
      */
