@@ -105,10 +105,11 @@ public final class KernelCall {
         return this;
     }
 
-    /** One work-item per element {@code 0..n-1}, in fixed groups ({@link WorkGroups#linear}): the kernel must return past n. */
+    /** One work-item per element {@code 0..n-1}, in fixed groups ({@link WorkGroups#linear(int, long, boolean)}): the kernel must return past n. */
     public void launch(int n) {
         if (n > 0) {
-            launch(WorkGroups.linear(n, device.properties().maxWorkGroupSize()));
+            OpenClDeviceProperties p = device.properties();
+            launch(WorkGroups.linear(n, p.maxWorkGroupSize(), "CPU".equals(p.kind())));
         }
     }
 

@@ -32,6 +32,22 @@ class WorkGroupsTest {
     }
 
     @Test
+    void cpuDevicesTakeOneLargerGroupForLongLaunchesOnly() {
+        Set<Long> locals = new HashSet<>();
+        for (int n : new int[]{1, 63, 1000, 16383, 16384, 16385, 800_000, 1 << 20}) {
+            WorkGroups.Range r = WorkGroups.linear(n, 4096, true);
+            long global = r.global()[0];
+            long local = r.local()[0];
+            assertTrue(global >= n && global < n + local, n + " -> " + global);
+            assertEquals(0, global % local, n + ": whole groups");
+            assertEquals(n >= 16384 ? 1024 : 64, local, n + " work-items");
+            locals.add(local);
+        }
+        assertEquals(Set.of(64L, 1024L), locals);
+        assertArrayEquals(new long[]{256}, WorkGroups.linear(1 << 20, 256, true).local());
+    }
+
+    @Test
     void groupsShrinkToTheDeviceLimit() {
         assertArrayEquals(new long[]{32}, WorkGroups.linear(5, 48).local());
         assertArrayEquals(new long[]{32}, WorkGroups.linear(5, 48).global());
@@ -51,8 +67,8 @@ class WorkGroupsTest {
     @Test
     void roundedUpLaunchesWriteOnlyTheirOwnElements() {
         OpenClBackend cl = OpenClTestBackend.get();
-        int capacity = 200;
-        for (int n : new int[]{1, 63, 64, 65, 130}) {
+        int capacity = 17_000;
+        for (int n : new int[]{1, 63, 64, 65, 130, 16_385}) {
             DeviceBuffer buffer = cl.allocate(DType.F32, capacity);
             try {
                 cl.fill(new BufferView(buffer, Layout.contiguous(Shape.of(capacity))), -1);

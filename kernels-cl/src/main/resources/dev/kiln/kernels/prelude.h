@@ -149,8 +149,14 @@ typedef struct {
     int rank;
 } Strided;
 
-/* Buffer index of the element at row-major position flat of the view. */
+/*
+ * Buffer index of the element at row-major position flat of the view. The host merges contiguous
+ * dimensions, so a contiguous or broadcast (stride 0) view arrives with rank 1 and costs no division.
+ */
 INLINE int strided_index(Strided v, int flat) {
+    if (v.rank == 1) {
+        return v.offset + flat * v.strides[0];
+    }
     int idx = v.offset;
     for (int d = v.rank - 1; d >= 0; d--) {
         int n = v.shape[d];
