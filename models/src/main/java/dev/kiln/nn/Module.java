@@ -3,12 +3,16 @@ package dev.kiln.nn;
 import dev.kiln.api.Shape;
 import dev.kiln.api.Tensor;
 import dev.kiln.api.autograd.Autograd;
+import dev.kiln.api.errors.DTypeMismatchException;
+import dev.kiln.api.errors.DeviceMismatchException;
+import dev.kiln.api.errors.ShapeMismatchException;
 import dev.kiln.api.spi.Backend;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The base of every layer and model, as PyTorch's {@code nn.Module}: a tree of named
@@ -268,6 +272,43 @@ public abstract class Module implements AutoCloseable {
     @Override
     public String toString() {
         return getClass().getSimpleName();
+    }
+
+    /**
+     * Runs {@code body} (the ops of a forward pass) and puts this module's description in front of
+     * any shape, dtype or device mismatch they report, e.g. {@code Linear(4 -> 3): linear: [2,5] x [3,4]: ...}:
+     * the caller learns which layer, configured how, refused the input, not only the op inside it.
+     */
+    protected final <T> T describingMismatches(Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (ShapeMismatchException e) {
+            throw new ShapeMismatchException(this + ": " + e.getMessage(), e);
+        } catch (DTypeMismatchException e) {
+            throw new DTypeMismatchException(this + ": " + e.getMessage(), e);
+        } catch (DeviceMismatchException e) {
+            throw new DeviceMismatchException(this + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks that {@code input} can meet this module's parameters: their dtype and their device
+     * (the first parameter stands for all). Modules without parameters accept anything here.
+     */
+    protected final void requireLikeParameters(String name, Tensor input) {
+        List<Parameter> params = parameters();
+        if (params.isEmpty()) {
+            return;
+        }
+        Tensor p = params.get(0).tensor();
+        String where = this + " (" + name + " " + input.shape() + ")";
+        if (input.backend() != p.backend()) {
+            throw new DeviceMismatchException(where, input.device(), p.device());
+        }
+        if (input.dtype() != p.dtype()) {
+            throw new DTypeMismatchException(where, input.dtype(), p.dtype() + " like the layer's parameters; convert the "
+                    + name + " with .to(DType." + p.dtype() + ")");
+        }
     }
 
     /** Remembers the shape of the last output this module produced, for {@link #summary()}. */

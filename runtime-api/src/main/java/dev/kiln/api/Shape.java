@@ -59,10 +59,16 @@ public final class Shape {
 
     /** Turns a possibly negative axis into {@code 0..rank-1}, or throws naming the shape. */
     public int normalizeAxis(int axis) {
+        return normalizeAxis(null, axis);
+    }
+
+    /** As {@link #normalizeAxis(int)}, with the error naming {@code op} (the call the user made) when not null. */
+    public int normalizeAxis(String op, int axis) {
         int r = dims.length;
         int a = axis < 0 ? axis + r : axis;
         if (a < 0 || a >= r) {
-            throw new IllegalArgumentException("axis " + axis + " is out of range for shape " + this + " (rank " + r + ")");
+            throw new IllegalArgumentException((op == null ? "" : op + ": ") + "axis " + axis + " is out of range for shape "
+                    + this + " (rank " + r + ")");
         }
         return a;
     }

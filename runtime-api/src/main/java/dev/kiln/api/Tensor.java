@@ -310,6 +310,11 @@ public final class Tensor implements AutoCloseable {
 
     /** Index {@code i} along {@code axis}, removing that axis. */
     public Tensor select(int axis, int i) {
+        int a = shape().normalizeAxis("select", axis);
+        if (i < -dim(a) || i >= dim(a)) {
+            throw new IllegalArgumentException("select: index " + i + " is out of range for axis " + a + " of shape " + shape()
+                    + " (size " + dim(a) + ")");
+        }
         Tensor sliced = slice(axis, i, i + 1);
         Tensor out = sliced.squeeze(axis);
         sliced.close();
@@ -322,7 +327,7 @@ public final class Tensor implements AutoCloseable {
     }
 
     public Tensor squeeze(int axis) {
-        int a = shape().normalizeAxis(axis);
+        int a = shape().normalizeAxis("squeeze", axis);
         return viewAs("squeeze", layout.squeeze(axis), g -> new Tensor[] {g.unsqueeze(a)});
     }
 

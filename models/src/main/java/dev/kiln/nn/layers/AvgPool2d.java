@@ -19,7 +19,7 @@ public class AvgPool2d extends Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        return Functional.avgPool2d(x, params);
+        return describingMismatches(() -> Functional.avgPool2d(x, params));
     }
 
     @Override

@@ -5,9 +5,11 @@ import dev.kiln.api.Functional;
 import dev.kiln.api.Tensor;
 import dev.kiln.api.Tensors;
 import dev.kiln.api.autograd.Autograd;
+import dev.kiln.api.errors.ShapeMismatchException;
 import dev.kiln.nn.Buffer;
 import dev.kiln.nn.Layer;
 import dev.kiln.nn.Parameter;
+import java.util.Arrays;
 
 /**
  * Batch normalisation per channel (dimension 1), as PyTorch's {@code _BatchNorm}: affine
@@ -53,11 +55,13 @@ public abstract class BatchNorm extends Layer {
             ok |= x.rank() == r;
         }
         if (!ok || x.dim(1) != features) {
-            throw new IllegalArgumentException(this + ": expected input of rank " + java.util.Arrays.toString(ranks)
-                    + " with " + features + " channels at dimension 1, got " + x.shape());
+            throw new ShapeMismatchException(this + ": input has shape " + x.shape() + ", expected rank "
+                    + (ranks.length == 1 ? String.valueOf(ranks[0]) : "one of " + Arrays.toString(ranks))
+                    + " with " + features + " channels at dimension 1");
         }
-        Tensor out = Functional.batchNorm(x, runningMean.tensor(), runningVar.tensor(),
-                weight == null ? null : weight.tensor(), bias == null ? null : bias.tensor(), isTraining(), momentum, eps);
+        requireLikeParameters("input", x);
+        Tensor out = describingMismatches(() -> Functional.batchNorm(x, runningMean.tensor(), runningVar.tensor(),
+                weight == null ? null : weight.tensor(), bias == null ? null : bias.tensor(), isTraining(), momentum, eps));
         if (isTraining()) {
             countBatch();
         }

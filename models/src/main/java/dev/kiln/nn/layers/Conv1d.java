@@ -50,7 +50,8 @@ public class Conv1d extends Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        return Functional.conv1d(x, weight.tensor(), bias == null ? null : bias.tensor(), params);
+        requireLikeParameters("input", x);
+        return describingMismatches(() -> Functional.conv1d(x, weight.tensor(), bias == null ? null : bias.tensor(), params));
     }
 
     public Parameter weight() {

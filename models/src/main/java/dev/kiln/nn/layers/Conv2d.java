@@ -57,7 +57,8 @@ public class Conv2d extends Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        return Functional.conv2d(x, weight.tensor(), bias == null ? null : bias.tensor(), params);
+        requireLikeParameters("input", x);
+        return describingMismatches(() -> Functional.conv2d(x, weight.tensor(), bias == null ? null : bias.tensor(), params));
     }
 
     public Parameter weight() {

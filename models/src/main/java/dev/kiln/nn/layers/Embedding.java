@@ -29,7 +29,7 @@ public class Embedding extends Layer {
     /** {@code indices} of any shape -> {@code [...indices.shape, dim]}. */
     @Override
     public Tensor forward(Tensor indices) {
-        return Functional.embedding(weight.tensor(), indices);
+        return describingMismatches(() -> Functional.embedding(weight.tensor(), indices));
     }
 
     public Parameter weight() {

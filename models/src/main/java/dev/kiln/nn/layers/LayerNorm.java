@@ -33,8 +33,9 @@ public class LayerNorm extends Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        return Functional.layerNorm(x, normalizedShape, weight == null ? null : weight.tensor(),
-                bias == null ? null : bias.tensor(), eps);
+        requireLikeParameters("input", x);
+        return describingMismatches(() -> Functional.layerNorm(x, normalizedShape, weight == null ? null : weight.tensor(),
+                bias == null ? null : bias.tensor(), eps));
     }
 
     public Parameter weight() {

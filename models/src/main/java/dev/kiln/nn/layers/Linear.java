@@ -48,7 +48,8 @@ public class Linear extends Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        return Functional.linear(x, weight.tensor(), bias == null ? null : bias.tensor());
+        requireLikeParameters("input", x);
+        return describingMismatches(() -> Functional.linear(x, weight.tensor(), bias == null ? null : bias.tensor()));
     }
 
     public Parameter weight() {

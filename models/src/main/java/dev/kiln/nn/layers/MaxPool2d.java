@@ -19,7 +19,7 @@ public class MaxPool2d extends Layer {
 
     @Override
     public Tensor forward(Tensor x) {
-        return Functional.maxPool2d(x, params);
+        return describingMismatches(() -> Functional.maxPool2d(x, params));
     }
 
     @Override

@@ -8,4 +8,9 @@ public class DeviceMismatchException extends KilnException {
         super(op + ": tensors are on different devices (" + a + " and " + b
                 + "); move one with tensor.to(device) before combining them");
     }
+
+    /** The same mismatch told with more context (e.g. the layer that ran the op); {@code cause} keeps the op's own error. */
+    public DeviceMismatchException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -11,4 +11,9 @@ public class ShapeMismatchException extends KilnException {
     public ShapeMismatchException(String message) {
         super(message);
     }
+
+    /** The same mismatch told with more context (e.g. the layer that ran the op); {@code cause} keeps the op's own error. */
+    public ShapeMismatchException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -38,11 +38,7 @@ public final class Convolution {
         int cout = weight.dim(0);
         int kh = weight.dim(2);
         int kw = weight.dim(3);
-        if (cin % p.groups() != 0 || cout % p.groups() != 0 || weight.dim(1) * p.groups() != cin) {
-            throw new ShapeMismatchException(op, x.shape(), weight.shape(), "with groups = " + p.groups()
-                    + ", x's channels (" + cin + ") must equal groups x weight dim 1 and weight dim 0 (" + cout
-                    + ") must divide by groups; expected weight [Cout, " + (cin / Math.max(1, p.groups())) + ", kH, kW]");
-        }
+        requireChannels(op, x, weight, cin, p.groups(), "kH, kW");
         if (bias != null) {
             Checks.requireShape(op, bias, "bias", Shape.of(cout));
         }
@@ -95,7 +91,28 @@ public final class Convolution {
         if (p == null) {
             throw new IllegalArgumentException(op + ": params must not be null; use Conv1dParams.of(stride, padding)");
         }
+        // checked here so that errors speak of the conv1d the caller made, not of the conv2d it runs as
+        Checks.requireFloating(op, x, "x");
+        Checks.requireLike(op, x, weight, "weight");
+        Checks.requireLike(op, x, bias, "bias");
+        requireChannels(op, x, weight, x.dim(-2), p.groups(), "k");
+        int span = p.dilation() * (weight.dim(2) - 1) + 1;
+        int padded = x.dim(-1) + 2 * p.padding();
+        if (padded < span) {
+            throw new ShapeMismatchException(op, x.shape(), weight.shape(), "the (dilated) kernel spans " + span
+                    + " but the padded input is only " + padded + " long under " + p);
+        }
         int heightAxis = x.rank() - 1;
         return conv2d(x.unsqueeze(heightAxis), weight.unsqueeze(2), bias, p.asConv2d()).squeeze(heightAxis);
+    }
+
+    /** {@code weight [Cout, Cin/groups, kernel...]} must fit {@code x}'s {@code cin} channels under {@code groups}. */
+    private static void requireChannels(String op, Tensor x, Tensor weight, int cin, int groups, String kernelDims) {
+        int cout = weight.dim(0);
+        if (cin % groups != 0 || cout % groups != 0 || weight.dim(1) * groups != cin) {
+            throw new ShapeMismatchException(op, x.shape(), weight.shape(), "with groups = " + groups
+                    + ", x's channels (" + cin + ") must equal groups x weight dim 1 and weight dim 0 (" + cout
+                    + ") must divide by groups; expected weight [Cout, " + (cin / Math.max(1, groups)) + ", " + kernelDims + "]");
+        }
     }
 }

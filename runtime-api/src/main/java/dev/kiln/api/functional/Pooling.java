@@ -63,13 +63,14 @@ public final class Pooling {
     }
 
     private static int[] outputDims(String op, Tensor x, Pool2dParams p) {
-        int oh = p.outH(x.dim(2));
-        int ow = p.outW(x.dim(3));
-        if (oh < 1 || ow < 1) {
+        // compared before dividing: integer division rounds a negative span up to 0, which would pass
+        int paddedH = x.dim(2) + 2 * p.padH();
+        int paddedW = x.dim(3) + 2 * p.padW();
+        if (paddedH < p.kernelH() || paddedW < p.kernelW()) {
             throw new ShapeMismatchException(op + ": x has shape " + x.shape() + ", too small for the "
                     + p.kernelH() + " x " + p.kernelW() + " window with padding " + p.padH() + " x " + p.padW()
-                    + " (output would be " + oh + " x " + ow + ")");
+                    + " (padded input " + paddedH + " x " + paddedW + ")");
         }
-        return new int[] {x.dim(0), x.dim(1), oh, ow};
+        return new int[] {x.dim(0), x.dim(1), p.outH(x.dim(2)), p.outW(x.dim(3))};
     }
 }

@@ -23,7 +23,7 @@ public final class Softmax {
         Checks.requireFloating(op, x, "x");
         Checks.requireMinRank(op, x, "x", 1);
         int last = x.rank() - 1;
-        int a = x.shape().normalizeAxis(axis);
+        int a = x.shape().normalizeAxis(op, axis);
         // the kernels work on rows: bring the axis last, then put it back (both are recorded views)
         Tensor rows = a == last ? x : x.transpose(a, last);
         Tensor rowsContiguous = rows.contiguous();

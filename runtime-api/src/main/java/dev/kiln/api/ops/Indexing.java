@@ -21,7 +21,7 @@ public final class Indexing {
     /** Slices of {@code x} at the positions {@code index [n]} along {@code axis}. */
     public static Tensor indexSelect(Tensor x, int axis, Tensor index) {
         Backend backend = Operands.sameBackend("indexSelect", x, index);
-        int a = x.shape().normalizeAxis(axis);
+        int a = x.shape().normalizeAxis("indexSelect", axis);
         if (index.rank() != 1) {
             throw new ShapeMismatchException("indexSelect: the index must be 1-D, got " + index.shape());
         }
@@ -44,7 +44,7 @@ public final class Indexing {
     /** PyTorch's {@code gather}: {@code out[..i..] = x[..index[..i..]..]} along {@code axis}; out has index's shape. */
     public static Tensor gather(Tensor x, int axis, Tensor index) {
         Backend backend = Operands.sameBackend("gather", x, index);
-        int a = x.shape().normalizeAxis(axis);
+        int a = x.shape().normalizeAxis("gather", axis);
         if (index.rank() != x.rank()) {
             throw new ShapeMismatchException("gather", x.shape(), index.shape(), "the index must have the input's rank");
         }
@@ -63,7 +63,7 @@ public final class Indexing {
     public static Tensor scatterAdd(Tensor x, int axis, Tensor index, Tensor src) {
         Backend backend = Operands.sameBackend("scatterAdd", x, index, src);
         Operands.sameDtype("scatterAdd", x, src);
-        int a = x.shape().normalizeAxis(axis);
+        int a = x.shape().normalizeAxis("scatterAdd", axis);
         if (!index.shape().equals(src.shape())) {
             throw new ShapeMismatchException("scatterAdd", index.shape(), src.shape(), "the index and the source must have one shape");
         }

@@ -21,7 +21,7 @@ public final class Joining {
     public static Tensor cat(int axis, Tensor... parts) {
         Tensor first = requireParts("cat", parts);
         Backend backend = Operands.sameBackend("cat", parts);
-        int a = first.shape().normalizeAxis(axis);
+        int a = first.shape().normalizeAxis("cat", axis);
         int[] offsets = new int[parts.length + 1];
         for (int i = 0; i < parts.length; i++) {
             Tensor t = parts[i];

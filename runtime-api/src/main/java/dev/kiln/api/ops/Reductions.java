@@ -59,7 +59,7 @@ public final class Reductions {
     }
 
     private static Tensor extremum(ReduceOp op, Tensor x, int axis, boolean keepDim) {
-        int a = x.shape().normalizeAxis(axis);
+        int a = x.shape().normalizeAxis(op.id(), axis);
         requireNonEmpty(op.id(), x, a);
         Tensor out = reduce(op, x, new int[] {a}, keepDim, x.dtype());
         Shape kept = keptShape(x.shape(), new int[] {a});
@@ -72,15 +72,19 @@ public final class Reductions {
 
     /** Index (I64) of the first maximum along {@code axis}. */
     public static Tensor argmax(Tensor x, int axis, boolean keepDim) {
-        int a = x.shape().normalizeAxis(axis);
-        requireNonEmpty("argmax", x, a);
+        return firstMaximum("argmax", x, axis, keepDim);
+    }
+
+    private static Tensor firstMaximum(String op, Tensor x, int axis, boolean keepDim) {
+        int a = x.shape().normalizeAxis(op, axis);
+        requireNonEmpty(op, x, a);
         return reduce(ReduceOp.ARGMAX, x, new int[] {a}, keepDim, DType.I64);
     }
 
     /** Index (I64) of the first minimum along {@code axis}: the first maximum of {@code -x}. */
     public static Tensor argmin(Tensor x, int axis, boolean keepDim) {
         try (Tensor negated = Kernels.unary(dev.kiln.api.spi.UnaryOp.NEG, x)) {
-            return argmax(negated, axis, keepDim);
+            return firstMaximum("argmin", negated, axis, keepDim);
         }
     }
 
@@ -109,7 +113,7 @@ public final class Reductions {
     /** Variance along {@code axis}, dividing by {@code n - 1} when {@code unbiased}, else by {@code n}. */
     public static Tensor var(Tensor x, int axis, boolean keepDim, boolean unbiased) {
         Operands.requireFloating("var", x);
-        int a = x.shape().normalizeAxis(axis);
+        int a = x.shape().normalizeAxis("var", axis);
         int divisor = x.dim(a) - (unbiased ? 1 : 0);
         Tensor out;
         try (Autograd.NoGrad ignored = Autograd.noGrad();
@@ -170,7 +174,7 @@ public final class Reductions {
     static int[] normalizeAxes(String op, Shape shape, int[] axes) {
         int[] a = new int[axes.length];
         for (int i = 0; i < axes.length; i++) {
-            a[i] = shape.normalizeAxis(axes[i]);
+            a[i] = shape.normalizeAxis(op, axes[i]);
         }
         Arrays.sort(a);
         for (int i = 1; i < a.length; i++) {

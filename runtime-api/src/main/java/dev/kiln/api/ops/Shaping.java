@@ -12,8 +12,8 @@ public final class Shaping {
         if (x.rank() == 0) {
             return x.reshape(1);
         }
-        int s = x.shape().normalizeAxis(startDim);
-        int e = x.shape().normalizeAxis(endDim);
+        int s = x.shape().normalizeAxis("flatten", startDim);
+        int e = x.shape().normalizeAxis("flatten", endDim);
         if (s > e) {
             throw new IllegalArgumentException("flatten: startDim " + startDim + " comes after endDim " + endDim + " in " + x.shape());
         }

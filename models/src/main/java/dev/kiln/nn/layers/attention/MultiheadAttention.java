@@ -2,7 +2,6 @@ package dev.kiln.nn.layers.attention;
 
 import dev.kiln.api.DType;
 import dev.kiln.api.Functional;
-import dev.kiln.api.Shape;
 import dev.kiln.api.Tensor;
 import dev.kiln.api.Tensors;
 import dev.kiln.api.errors.ShapeMismatchException;
@@ -73,17 +72,22 @@ public class MultiheadAttention extends Module {
         checkInput("key", key);
         checkInput("value", value);
         if (!key.shape().equals(value.shape())) {
-            throw new ShapeMismatchException("MultiheadAttention", key.shape(), value.shape(), "key and value must have the same shape");
+            throw new ShapeMismatchException(toString(), key.shape(), value.shape(), "key and value must have the same shape");
         }
+        int batchAxis = batchFirst ? 0 : 1;
+        if (key.dim(batchAxis) != query.dim(batchAxis)) {
+            throw new ShapeMismatchException(toString(), query.shape(), key.shape(), "query and key must have the same batch size");
+        }
+        return describingMismatches(() -> attend(query, key, value, keyPaddingMask, attnMask, causal));
+    }
+
+    private Tensor attend(Tensor query, Tensor key, Tensor value, Tensor keyPaddingMask, Tensor attnMask, boolean causal) {
         Tensor q = batchFirst ? query : query.transpose(0, 1);
         Tensor k = batchFirst ? key : key.transpose(0, 1);
         Tensor v = batchFirst ? value : value.transpose(0, 1);
         int b = q.dim(0);
         int lq = q.dim(1);
         int lk = k.dim(1);
-        if (k.dim(0) != b) {
-            throw new ShapeMismatchException("MultiheadAttention", query.shape(), key.shape(), "query and key must have the same batch size");
-        }
         Tensor[] qkv = project(query == key && key == value, q, k, v);
         Tensor qh = heads(qkv[0], b, lq);
         Tensor kh = heads(qkv[1], b, lk);
@@ -100,10 +104,8 @@ public class MultiheadAttention extends Module {
     }
 
     private void checkInput(String name, Tensor t) {
-        if (t.rank() != 3 || t.dim(2) != embedDim) {
-            throw new ShapeMismatchException("MultiheadAttention", t.shape(), Shape.of(-1, -1, embedDim), name + " must be "
-                    + (batchFirst ? "[B, L, E]" : "[L, B, E]") + " with E = " + embedDim);
-        }
+        SequenceShape.require(this, name, t, batchFirst, embedDim);
+        requireLikeParameters(name, t);
     }
 
     /** Query, key and value projections; one matmul when they are the same tensor (self-attention). */

@@ -1,6 +1,7 @@
 package dev.kiln.nn.layers.attention;
 
 import dev.kiln.api.Tensor;
+import dev.kiln.api.errors.ShapeMismatchException;
 import dev.kiln.api.random.Generator;
 import dev.kiln.nn.Module;
 import dev.kiln.nn.layers.Dropout;
@@ -50,6 +51,14 @@ public class TransformerDecoderLayer extends Module {
     }
 
     public Tensor forward(Tensor tgt, Tensor memory, DecoderMasks masks) {
+        SequenceShape.require(this, "tgt", tgt, options.batchFirst(), options.dModel());
+        SequenceShape.require(this, "memory", memory, options.batchFirst(), options.dModel());
+        requireLikeParameters("tgt", tgt);
+        requireLikeParameters("memory", memory);
+        int batchAxis = options.batchFirst() ? 0 : 1;
+        if (memory.dim(batchAxis) != tgt.dim(batchAxis)) {
+            throw new ShapeMismatchException(toString(), tgt.shape(), memory.shape(), "tgt and memory must have the same batch size");
+        }
         Tensor x = tgt;
         if (options.normFirst()) {
             x = x.add(selfAttentionBlock(norm1.forward(x), masks));

@@ -48,6 +48,8 @@ public class TransformerEncoderLayer extends Module {
      * @param causal            each position attends only to itself and earlier ones
      */
     public Tensor forward(Tensor src, Tensor srcMask, Tensor srcKeyPaddingMask, boolean causal) {
+        SequenceShape.require(this, "src", src, options.batchFirst(), options.dModel());
+        requireLikeParameters("src", src);
         Tensor x = src;
         if (options.normFirst()) {
             x = x.add(selfAttentionBlock(norm1.forward(x), srcMask, srcKeyPaddingMask, causal));

@@ -44,10 +44,11 @@ public class GraphConv extends Module {
     /** {@code x [nodes, in]} -> {@code [nodes, out]} over {@code adjacency [nodes, nodes]}. */
     public Tensor forward(CsrMatrix adjacency, Tensor x) {
         if (x.rank() != 2 || x.dim(1) != inFeatures || x.dim(0) != adjacency.cols()) {
-            throw new ShapeMismatchException("GraphConv", x.shape(), Shape.of(adjacency.cols(), inFeatures),
+            throw new ShapeMismatchException(toString(), x.shape(), Shape.of(adjacency.cols(), inFeatures),
                     "node features must be [nodes, inFeatures] with nodes = the adjacency's size");
         }
-        Tensor propagated = Functional.spmm(adjacency, Functional.linear(x, weight.tensor(), null));
+        requireLikeParameters("node features", x);
+        Tensor propagated = describingMismatches(() -> Functional.spmm(adjacency, Functional.linear(x, weight.tensor(), null)));
         Tensor out = bias == null ? propagated : propagated.add(bias.tensor());
         recordOutputShape(out.shape());
         return out;

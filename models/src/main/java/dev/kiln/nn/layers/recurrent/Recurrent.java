@@ -79,15 +79,12 @@ public abstract class Recurrent extends Module {
      * {@code [L*D, H]} for unbatched input); null initial states are zeros.
      */
     protected final RecurrentOutput run(Tensor x, Tensor[] initial) {
-        String op = getClass().getSimpleName();
-        if (x.rank() != 2 && x.rank() != 3) {
-            throw new IllegalArgumentException(op + ": input must be [T, B, F] (or [B, T, F] batch-first, or unbatched [T, F]), got "
-                    + x.shape());
+        String op = toString();
+        if (x.rank() != 2 && x.rank() != 3 || x.dim(-1) != inputSize) {
+            throw new ShapeMismatchException(op + ": input has shape " + x.shape() + ", expected "
+                    + (options.batchFirst() ? "[B, T, " : "[T, B, ") + inputSize + "] or unbatched [T, " + inputSize + "]");
         }
-        if (x.dim(-1) != inputSize) {
-            throw new ShapeMismatchException(op, x.shape(), Shape.of(inputSize), "the input's last dimension must be inputSize "
-                    + inputSize);
-        }
+        requireLikeParameters("input", x);
         boolean unbatched = x.rank() == 2;
         Tensor seq = unbatched ? x.unsqueeze(1) : options.batchFirst() ? x.transpose(0, 1) : x;
         int steps = seq.dim(0);
@@ -143,6 +140,7 @@ public abstract class Recurrent extends Module {
     }
 
     private Tensor checkedState(String op, Tensor state, boolean unbatched, int batch) {
+        requireLikeParameters("initial state", state);
         int count = options.numLayers() * options.directions();
         Shape expected = unbatched ? Shape.of(count, hiddenSize) : Shape.of(count, batch, hiddenSize);
         if (!state.shape().equals(expected)) {
