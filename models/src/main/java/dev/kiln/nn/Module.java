@@ -301,14 +301,17 @@ public abstract class Module implements AutoCloseable {
             return;
         }
         Tensor p = params.get(0).tensor();
-        String where = this + " (" + name + " " + input.shape() + ")";
         if (input.backend() != p.backend()) {
-            throw new DeviceMismatchException(where, input.device(), p.device());
+            throw new DeviceMismatchException(describing(name, input), input.device(), p.device());
         }
         if (input.dtype() != p.dtype()) {
-            throw new DTypeMismatchException(where, input.dtype(), p.dtype() + " like the layer's parameters; convert the "
-                    + name + " with .to(DType." + p.dtype() + ")");
+            throw new DTypeMismatchException(describing(name, input), input.dtype(), p.dtype()
+                    + " like the layer's parameters; convert the " + name + " with .to(DType." + p.dtype() + ")");
         }
+    }
+
+    private String describing(String name, Tensor input) {
+        return this + " (" + name + " " + input.shape() + ")";
     }
 
     /** Remembers the shape of the last output this module produced, for {@link #summary()}. */
