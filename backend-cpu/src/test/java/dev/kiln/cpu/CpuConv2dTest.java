@@ -35,10 +35,22 @@ class CpuConv2dTest {
         new Case(2, 4, 5, 5, 4, 1, 1, new Conv2dParams(1, 1, 0, 0, 1, 1, 4)),
     };
 
-    /** Forward only (too many inputs for finite differences): CASES, and patch rows (30 * 3 * 3) past
-     *  one GEMM KC block with output positions (9 * 8) past two NR slivers. */
-    private static final Case[] FORWARD_CASES = Stream.concat(Arrays.stream(CASES),
-            Stream.of(new Case(2, 30, 9, 8, 5, 3, 3, Conv2dParams.of(1, 1)))).toArray(Case[]::new);
+    /**
+     * Too many inputs for finite differences: patch rows (30 * 3 * 3) past one GEMM KC block; output
+     * rows (25 wide) split by F32's blocks of packed positions (480 in the forward and input
+     * gradient, 256 in the weight gradient); nine images, more than the weight gradient's eight runs;
+     * rows wider than a vector with dilated columns on F32's direct path (unit horizontal stride).
+     * Few output channels keep them fast while the Vector API code is still interpreted.
+     */
+    private static final Case[] LARGE_CASES = {
+        new Case(2, 30, 9, 8, 5, 3, 3, Conv2dParams.of(1, 1)),
+        new Case(1, 30, 25, 25, 2, 3, 3, Conv2dParams.of(1, 1)),
+        new Case(2, 60, 50, 49, 2, 3, 3, new Conv2dParams(2, 2, 2, 2, 2, 2, 2)),
+        new Case(9, 2, 5, 4, 3, 3, 3, Conv2dParams.of(1, 1)),
+        new Case(2, 3, 8, 21, 5, 3, 3, new Conv2dParams(1, 1, 2, 3, 2, 2, 1)),
+    };
+
+    private static final Case[] FORWARD_CASES = Stream.concat(Arrays.stream(CASES), Arrays.stream(LARGE_CASES)).toArray(Case[]::new);
 
     /** The direct seven-loop convolution. */
     private static double[] reference(Case c, double[] x, double[] weight, double[] bias) {
@@ -110,6 +122,57 @@ class CpuConv2dTest {
                 assertClose(dxExpected, read(dx), tol, dtype + " conv2d dx " + c);
                 assertClose(dwExpected, read(dw), tol, dtype + " conv2d dweight " + c);
             }
+        }
+    }
+
+    /** Both backward passes on LARGE_CASES against the direct sums (each product added to the input and weight element it came from). */
+    @ParameterizedTest
+    @CsvSource({"F32", "F64"})
+    void backwardMatchesDirectSumsOnLargeShapes(DType dtype) {
+        Random random = new Random(33);
+        for (Case c : LARGE_CASES) {
+            Conv2dParams p = c.p;
+            int cinG = c.cin / p.groups();
+            int coutG = c.cout / p.groups();
+            BufferView x = FusedTensors.random(dtype, random, c.n, c.cin, c.h, c.w);
+            BufferView weight = FusedTensors.random(dtype, random, c.cout, cinG, c.kh, c.kw);
+            BufferView dy = FusedTensors.random(dtype, random, c.n, c.cout, c.oh(), c.ow());
+            double[] xs = read(x);
+            double[] ws = read(weight);
+            double[] dys = read(dy);
+            double[] dxExpected = new double[xs.length];
+            double[] dwExpected = new double[ws.length];
+            for (int b = 0; b < c.n; b++) {
+                for (int co = 0; co < c.cout; co++) {
+                    int group = co / coutG;
+                    for (int oy = 0; oy < c.oh(); oy++) {
+                        for (int ox = 0; ox < c.ow(); ox++) {
+                            double d = dys[((b * c.cout + co) * c.oh() + oy) * c.ow() + ox];
+                            for (int ci = 0; ci < cinG; ci++) {
+                                for (int ky = 0; ky < c.kh; ky++) {
+                                    for (int kx = 0; kx < c.kw; kx++) {
+                                        int iy = oy * p.strideH() - p.padH() + ky * p.dilationH();
+                                        int ix = ox * p.strideW() - p.padW() + kx * p.dilationW();
+                                        if (iy >= 0 && iy < c.h && ix >= 0 && ix < c.w) {
+                                            int xi = ((b * c.cin + group * cinG + ci) * c.h + iy) * c.w + ix;
+                                            int wi = ((co * cinG + ci) * c.kh + ky) * c.kw + kx;
+                                            dxExpected[xi] += d * ws[wi];
+                                            dwExpected[wi] += d * xs[xi];
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            BufferView dx = FusedTensors.random(dtype, random, c.n, c.cin, c.h, c.w);
+            BufferView dw = FusedTensors.random(dtype, random, c.cout, cinG, c.kh, c.kw);
+            CpuConv2d.backwardInput(dy, weight, p, dx);
+            CpuConv2d.backwardWeight(dy, x, p, dw);
+            double tol = dtype == DType.F32 ? 1e-3 : 1e-9;
+            assertClose(dxExpected, read(dx), tol, dtype + " conv2d dx " + c);
+            assertClose(dwExpected, read(dw), tol, dtype + " conv2d dweight " + c);
         }
     }
 

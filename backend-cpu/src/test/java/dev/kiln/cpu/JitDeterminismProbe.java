@@ -1,12 +1,18 @@
 package dev.kiln.cpu;
 
+import dev.kiln.api.DType;
+import dev.kiln.api.spi.BufferView;
+import dev.kiln.api.spi.params.Conv2dParams;
+import dev.kiln.api.spi.params.Pool2dParams;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.SplittableRandom;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Prints hashes of the vector exp and tanh and the double dot product over fixed inputs, computed {@code args[0]}
- * times in a row (the last round counts), for {@link JitDeterminismTest}.
+ * Prints hashes of the vector exp and tanh, the double dot product, and F32 conv2d (forward and both
+ * gradients, direct path) and max pooling over fixed inputs, computed {@code args[0]} times in a row
+ * (the last round counts), for {@link JitDeterminismTest}.
  */
 public final class JitDeterminismProbe {
     private JitDeterminismProbe() {
@@ -28,6 +34,16 @@ public final class JitDeterminismProbe {
         float[] e = new float[x.length];
         float[] t = new float[x.length];
         double[] dots = new double[a.length];
+        Random random = new Random(10);
+        Conv2dParams conv = Conv2dParams.of(1, 1);
+        BufferView image = FusedTensors.random(DType.F32, random, 2, 2, 6, 20);
+        BufferView weight = FusedTensors.random(DType.F32, random, 5, 2, 3, 3);
+        BufferView bias = FusedTensors.random(DType.F32, random, 5);
+        BufferView convOut = FusedTensors.zeros(DType.F32, 2, 5, 6, 20);
+        BufferView dImage = FusedTensors.zeros(DType.F32, 2, 2, 6, 20);
+        BufferView dWeight = FusedTensors.zeros(DType.F32, 5, 2, 3, 3);
+        BufferView pooled = FusedTensors.zeros(DType.F32, 2, 5, 3, 10);
+        BufferView pooledAt = FusedTensors.zeros(DType.I32, 2, 5, 3, 10);
         for (int round = Integer.parseInt(args[0]); round > 0; round--) {
             for (int i = 0; i < x.length; i += l) {
                 FloatVector v = FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, i);
@@ -37,7 +53,13 @@ public final class JitDeterminismProbe {
             for (int n = 0; n < a.length; n++) {
                 dots[n] = CpuDoubleVectors.dot(a, 0, b, 0, n);
             }
+            CpuConv2d.forward(image, weight, bias, conv, convOut);
+            CpuConv2d.backwardInput(convOut, weight, conv, dImage);
+            CpuConv2d.backwardWeight(convOut, image, conv, dWeight);
+            CpuPool2d.max(convOut, Pool2dParams.of(2, 2), pooled, pooledAt);
         }
-        System.out.println(Arrays.hashCode(e) + " " + Arrays.hashCode(t) + " " + Arrays.hashCode(dots));
+        System.out.println(Arrays.hashCode(e) + " " + Arrays.hashCode(t) + " " + Arrays.hashCode(dots) + " "
+                + Arrays.hashCode(FusedTensors.read(convOut)) + " " + Arrays.hashCode(FusedTensors.read(dImage)) + " "
+                + Arrays.hashCode(FusedTensors.read(dWeight)) + " " + Arrays.hashCode(FusedTensors.read(pooled)));
     }
 }

@@ -1,0 +1,226 @@
+package dev.kiln.cpu;
+
+import dev.kiln.api.spi.params.Conv2dParams;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * F32 convolution with few output channels and unit horizontal stride (LeNet's), computed
+ * straight from a zero-padded copy of each image: a vector holds neighbouring outputs of one row,
+ * so a kernel tap is one unaligned load, and neither a patch matrix nor GEMM packing is built.
+ * With few output channels a GEMM tile would be mostly padding, and packing would cost more than
+ * the products.
+ * <ul>
+ * <li>forward: each output is the bias, then one fma per tap in (ci, ky, kx) order;
+ * <li>weight gradient: each lane of a vector sums the products of the output columns that fall in
+ * it, in (image, row) order, and the lanes are added in order at the end; {@link CpuConv2dF32} adds
+ * these per-run sums in run order.
+ * </ul>
+ */
+final class CpuConvDirectF32 {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final int L = FS.length();
+    /** Output channels a forward pass keeps in registers at once. */
+    private static final int CO_BLOCK = 4;
+
+    private final CpuConvGeometry g;
+    private final Conv2dParams p;
+    /** Row length of the padded copy: room for the padding and for a whole last vector at every tap. */
+    private final int rowLength;
+    private final int paddedRows;
+
+    CpuConvDirectF32(CpuConvGeometry g, Conv2dParams p) {
+        this.g = g;
+        this.p = p;
+        int vectors = (g.ow() + L - 1) / L;
+        this.rowLength = Math.max(g.w() + 2 * p.padW(), vectors * L + (g.kw() - 1) * p.dilationW());
+        this.paddedRows = g.h() + 2 * p.padH();
+    }
+
+    /** Where it pays: unit horizontal stride and output channels per group too few to fill a GEMM tile well. */
+    static boolean suits(CpuConvGeometry g, Conv2dParams p) {
+        return p.strideW() == 1 && g.coutG() <= 16;
+    }
+
+    /** Floats of the padded copy of one image's group of input channels. */
+    int paddedSize() {
+        return g.cinG() * paddedRows * rowLength;
+    }
+
+    /** Copies the group's input channels at {@code in[at]} into {@code padded[to..]}, zeros around them. */
+    void pad(float[] in, int at, float[] padded, int to) {
+        Arrays.fill(padded, to, to + paddedSize(), 0f);
+        for (int ci = 0; ci < g.cinG(); ci++) {
+            for (int y = 0; y < g.h(); y++) {
+                System.arraycopy(in, at + (ci * g.h() + y) * g.w(), padded,
+                        to + (ci * paddedRows + y + p.padH()) * rowLength + p.padW(), g.w());
+            }
+        }
+    }
+
+    private int tapAt(int ci, int oy, int ky, int ox, int kx) {
+        return (ci * paddedRows + oy * p.strideH() + ky * p.dilationH()) * rowLength + ox + kx * p.dilationW();
+    }
+
+    /**
+     * Output channels {@code co0..co0 + coutG} of one image (rows of {@code ow} at {@code out[outAt]})
+     * from its padded input; weights of the group start at {@code w[wAt]}, the bias (or null) at
+     * {@code b[bAt]}.
+     */
+    void forward(float[] padded, float[] w, int wAt, float[] b, int bAt, float[] out, int outAt) {
+        int k = g.k();
+        int taps = g.kh() * g.kw();
+        int n = g.spatialOut();
+        for (int oy = 0; oy < g.oh(); oy++) {
+            for (int ox = 0; ox < g.ow(); ox += L) {
+                VectorMask<Float> inside = FS.indexInRange(ox, g.ow());
+                int co = 0;
+                for (; co + CO_BLOCK <= g.coutG(); co += CO_BLOCK) {
+                    FloatVector a0 = start(b, bAt + co);
+                    FloatVector a1 = start(b, bAt + co + 1);
+                    FloatVector a2 = start(b, bAt + co + 2);
+                    FloatVector a3 = start(b, bAt + co + 3);
+                    int w0 = wAt + co * k;
+                    for (int ci = 0; ci < g.cinG(); ci++) {
+                        for (int ky = 0; ky < g.kh(); ky++) {
+                            for (int kx = 0; kx < g.kw(); kx++) {
+                                FloatVector x = FloatVector.fromArray(FS, padded, tapAt(ci, oy, ky, ox, kx));
+                                int r = w0 + ci * taps + ky * g.kw() + kx;
+                                a0 = x.fma(FloatVector.broadcast(FS, w[r]), a0);
+                                a1 = x.fma(FloatVector.broadcast(FS, w[r + k]), a1);
+                                a2 = x.fma(FloatVector.broadcast(FS, w[r + 2 * k]), a2);
+                                a3 = x.fma(FloatVector.broadcast(FS, w[r + 3 * k]), a3);
+                            }
+                        }
+                    }
+                    int o = outAt + co * n + oy * g.ow() + ox;
+                    a0.intoArray(out, o, inside);
+                    a1.intoArray(out, o + n, inside);
+                    a2.intoArray(out, o + 2 * n, inside);
+                    a3.intoArray(out, o + 3 * n, inside);
+                }
+                for (; co < g.coutG(); co++) {
+                    FloatVector a = start(b, bAt + co);
+                    int w0 = wAt + co * k;
+                    for (int ci = 0; ci < g.cinG(); ci++) {
+                        for (int ky = 0; ky < g.kh(); ky++) {
+                            for (int kx = 0; kx < g.kw(); kx++) {
+                                FloatVector x = FloatVector.fromArray(FS, padded, tapAt(ci, oy, ky, ox, kx));
+                                a = x.fma(FloatVector.broadcast(FS, w[w0 + ci * taps + ky * g.kw() + kx]), a);
+                            }
+                        }
+                    }
+                    a.intoArray(out, outAt + co * n + oy * g.ow() + ox, inside);
+                }
+            }
+        }
+    }
+
+    private static FloatVector start(float[] b, int at) {
+        return b == null ? FloatVector.zero(FS) : FloatVector.broadcast(FS, b[at]);
+    }
+
+    /** Floats of the lane sums {@link #addWeightGradient} keeps for one group: L per weight. */
+    int laneSumsSize() {
+        return g.coutG() * g.k() * L;
+    }
+
+    /** Floats of {@link #padGradient}'s copy of {@code images} images: output rows rounded up to whole vectors. */
+    int paddedGradientSize(int images) {
+        return g.coutG() * images * g.oh() * gradientRow();
+    }
+
+    private int gradientRow() {
+        return (g.ow() + L - 1) / L * L;
+    }
+
+    /**
+     * Copies image {@code image} of {@code images}' output gradients for one group ({@code d[dyAt..]})
+     * into rows of whole vectors, zeros past each row, channel-major ({@code [coutG][images][oh][row]}),
+     * so that the loops below stream them without masks.
+     */
+    void padGradient(float[] d, int dyAt, int image, int images, float[] rows) {
+        int row = gradientRow();
+        for (int co = 0; co < g.coutG(); co++) {
+            for (int oy = 0; oy < g.oh(); oy++) {
+                int dst = ((co * images + image) * g.oh() + oy) * row;
+                System.arraycopy(d, dyAt + (co * g.oh() + oy) * g.ow(), rows, dst, g.ow());
+                Arrays.fill(rows, dst + g.ow(), dst + row, 0f);
+            }
+        }
+    }
+
+    /**
+     * Adds the products of {@code images} images for one group, their padded inputs one after the
+     * other in {@code padded} and their gradients as {@link #padGradient} wrote them, to
+     * {@code sums} (L lanes per weight, weight-major); zero lanes past a row add nothing. All
+     * images' rows run in one loop: with LeNet's one or two vectors a row, a loop per row would
+     * cost more than its products.
+     */
+    void addWeightGradient(float[] padded, float[] rows, int images, float[] sums) {
+        int taps = g.kh() * g.kw();
+        int vectors = gradientRow() / L;
+        int count = images * g.oh() * vectors;
+        int[] tapRow = new int[count];
+        for (int t = 0; t < count; t++) {
+            int image = t / (g.oh() * vectors);
+            int oy = t / vectors % g.oh();
+            tapRow[t] = image * paddedSize() + oy * p.strideH() * rowLength + t % vectors * L;
+        }
+        int step = p.dilationW();
+        for (int co = 0; co < g.coutG(); co++) {
+            int gradients = co * count * L;
+            for (int ci = 0; ci < g.cinG(); ci++) {
+                for (int ky = 0; ky < g.kh(); ky++) {
+                    int s = ((co * g.cinG() + ci) * taps + ky * g.kw()) * L;
+                    int rowAt = (ci * paddedRows + ky * p.dilationH()) * rowLength;
+                    int kx = 0;
+                    // four taps of a kernel row in registers while the output rows stream past
+                    for (; kx + 4 <= g.kw(); kx += 4) {
+                        int at = s + kx * L;
+                        FloatVector a0 = FloatVector.fromArray(FS, sums, at);
+                        FloatVector a1 = FloatVector.fromArray(FS, sums, at + L);
+                        FloatVector a2 = FloatVector.fromArray(FS, sums, at + 2 * L);
+                        FloatVector a3 = FloatVector.fromArray(FS, sums, at + 3 * L);
+                        int x0 = rowAt + kx * step;
+                        for (int t = 0; t < count; t++) {
+                            FloatVector dv = FloatVector.fromArray(FS, rows, gradients + t * L);
+                            int x = x0 + tapRow[t];
+                            a0 = dv.fma(FloatVector.fromArray(FS, padded, x), a0);
+                            a1 = dv.fma(FloatVector.fromArray(FS, padded, x + step), a1);
+                            a2 = dv.fma(FloatVector.fromArray(FS, padded, x + 2 * step), a2);
+                            a3 = dv.fma(FloatVector.fromArray(FS, padded, x + 3 * step), a3);
+                        }
+                        a0.intoArray(sums, at);
+                        a1.intoArray(sums, at + L);
+                        a2.intoArray(sums, at + 2 * L);
+                        a3.intoArray(sums, at + 3 * L);
+                    }
+                    for (; kx < g.kw(); kx++) {
+                        int at = s + kx * L;
+                        FloatVector a = FloatVector.fromArray(FS, sums, at);
+                        int x0 = rowAt + kx * step;
+                        for (int t = 0; t < count; t++) {
+                            FloatVector dv = FloatVector.fromArray(FS, rows, gradients + t * L);
+                            a = dv.fma(FloatVector.fromArray(FS, padded, x0 + tapRow[t]), a);
+                        }
+                        a.intoArray(sums, at);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Each weight's lanes added in lane order, into {@code dw[at..]} (one group's weights). */
+    void foldLanes(float[] sums, float[] dw, int at) {
+        for (int i = 0; i < g.coutG() * g.k(); i++) {
+            float s = 0f;
+            for (int lane = 0; lane < L; lane++) {
+                s += sums[i * L + lane];
+            }
+            dw[at + i] = s;
+        }
+    }
+}
