@@ -33,8 +33,16 @@ final class OpenClPool {
         Planes g = planes(op, dx, p);
         OpenClFusedChecks.shape(op, "dy", dy, g.outShape());
         OpenClFusedChecks.shape(op, "indices", indices, g.outShape());
-        KernelCall call = geometry(backend.cl().kernel(FILE, "max_pool2d_backward", dtype, ""), g, p);
-        view(view(view(call, dy), indices), dx).launch(g.inputs());
+        // windows that cannot overlap leave each input one candidate output: no loop over covering outputs
+        boolean disjoint = p.kernelH() <= p.strideH() && p.kernelW() <= p.strideW();
+        KernelCall call = geometry(backend.cl().kernel(FILE, disjoint ? "max_pool2d_backward_disjoint" : "max_pool2d_backward",
+                dtype, ""), g, p);
+        view(view(view(call, dy), indices), dx);
+        if (disjoint) {
+            call.launchGrid(g.w, g.n * g.c * g.h);
+        } else {
+            call.launch(g.inputs());
+        }
     }
 
     static void avg(OpenClBackend backend, BufferView x, Pool2dParams p, BufferView out) {

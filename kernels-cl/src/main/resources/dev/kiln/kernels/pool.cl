@@ -105,6 +105,34 @@ KERNEL void KNAME(max_pool2d_backward)(int planes, int h, int w, int oh, int ow,
     dx[dx_off + i] = (T) grad;
 }
 
+/*
+ * max_pool2d_backward where windows do not overlap (kernel <= stride on both axes): each input lies in
+ * at most one window, found by one division per axis instead of a loop over the covering outputs.
+ * Launched as a grid of (w, planes * h), so a work-item splits no flat index.
+ */
+KERNEL void KNAME(max_pool2d_backward_disjoint)(int planes, int h, int w, int oh, int ow,
+                                                int kh, int kw, int sh, int sw, int ph, int pw,
+                                                GLOBAL const T *dy, int dy_off, GLOBAL const int *indices, int idx_off,
+                                                GLOBAL T *dx, int dx_off) {
+    int ix = GID(0);
+    int row = GID(1);
+    if (ix >= w || row >= planes * h) {
+        return;
+    }
+    int plane = row / h;
+    int iy = row - plane * h;
+    int oy = (iy + ph) / sh;
+    int ox = (ix + pw) / sw;
+    T grad = 0;
+    if (oy < oh && ox < ow && iy + ph - oy * sh < kh && ix + pw - ox * sw < kw) {
+        i64 o = (i64) plane * oh * ow + oy * ow + ox;
+        if (indices[idx_off + o] == iy * w + ix) {
+            grad = dy[dy_off + o];
+        }
+    }
+    dx[dx_off + (i64) row * w + ix] = grad;
+}
+
 /* The averaging window of output (oy, ox) clipped to the image, and PyTorch's divisor. */
 INLINE int avg_window(PoolGeometry g, int oy, int ox, int *y_start, int *y_end, int *x_start, int *x_end) {
     int y0 = oy * g.stride_h - g.pad_h;
