@@ -25,6 +25,8 @@ final class OpenClConv {
     private static final String FILE = "conv.cl";
     private static final String DIRECT_FILE = "conv_direct.cl";
     private static final String ROWS_FILE = "conv_rows.cl";
+    /** CHANNEL_BLOCK of conv_rows.cl: output channels per work-item of its forward kernel. */
+    private static final int ROWS_CHANNEL_BLOCK = 2;
     private static final String CHOICE_PROPERTY = "kiln.opencl.conv";
 
     /** The kernel sets: conv.cl, conv_direct.cl, or conv_rows.cl (with conv_direct.cl where stride or dilation is not 1). */
@@ -47,7 +49,7 @@ final class OpenClConv {
         optional(call, bias, x);
         view(call, out);
         if (set == Kernels.ROWS) {
-            call.launch(g.n * g.cout * g.oh);
+            call.launch(g.n * g.groups * ceilDiv(g.cout / g.groups, ROWS_CHANNEL_BLOCK) * g.oh);
         } else if (set == Kernels.DIRECT) {
             call.launch(g.n * g.cout * g.oh * g.ow);
         } else {

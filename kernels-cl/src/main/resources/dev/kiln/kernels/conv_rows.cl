@@ -10,6 +10,8 @@
 #include "conv_geometry.h"
 
 #define ROW_CHUNK 64
+/* Output channels per work-item of the forward kernel (conv2d_forward_rows). */
+#define CHANNEL_BLOCK 2
 
 /* The first position j >= 0 of a row of n whose tap at j + shift lands in [0, limit): max(0, -shift). */
 INLINE int row_begin(int shift) {
@@ -22,28 +24,36 @@ INLINE int row_end(int shift, int limit, int n) {
     return e < n ? e : n;
 }
 
-/* out [n, cout, oh, ow] = conv(x, weight) + bias (has_bias); one work-item per output row (n, co, oy). */
+/*
+ * out [n, cout, oh, ow] = conv(x, weight) + bias (has_bias); one work-item per output row oy of
+ * CHANNEL_BLOCK consecutive output channels of one group, which share every input row they read.
+ * A block past the group's last channel computes with zero weights and stores nothing there.
+ */
 KERNEL void KNAME(conv2d_forward_rows)(CONV_ARGS,
                                        GLOBAL const T *x, int x_off, GLOBAL const T *weight, int w_off,
                                        int has_bias, GLOBAL const T *bias, int b_off, GLOBAL T *out, int out_off) {
     ConvGeometry g = CONV_GEOMETRY_OF_ARGS;
+    int blocks = (g.cout_g + CHANNEL_BLOCK - 1) / CHANNEL_BLOCK;
     int r = GID(0);
-    if (r >= g.batch * g.cout * g.oh) {
+    if (r >= g.batch * g.groups * blocks * g.oh) {
         return;
     }
     int oy = r % g.oh;
-    int co = (r / g.oh) % g.cout;
-    int n = r / (g.oh * g.cout);
-    int grp = co / g.cout_g;
-    GLOBAL const T *wt = weight + w_off + (i64) co * g.cin_g * g.kh * g.kw;
+    int block = (r / g.oh) % (g.groups * blocks);
+    int n = r / (g.oh * g.groups * blocks);
+    int grp = block / blocks;
+    int co0 = grp * g.cout_g + (block % blocks) * CHANNEL_BLOCK;
+    int count = min(CHANNEL_BLOCK, (grp + 1) * g.cout_g - co0);
+    int taps = g.cin_g * g.kh * g.kw;
+    GLOBAL const T *wt = weight + w_off + (i64) co0 * taps;
     GLOBAL const T *x_n = x + x_off + ((i64) n * g.cin + grp * g.cin_g) * g.h * g.w;
-    GLOBAL T *out_row = out + out_off + (i64) r * g.ow;
-    REAL b = has_bias ? (REAL) bias[b_off + co] : (REAL) 0;
-    REAL acc[ROW_CHUNK];
+    REAL acc[CHANNEL_BLOCK][ROW_CHUNK];
     for (int c0 = 0; c0 < g.ow; c0 += ROW_CHUNK) {
         int len = min(ROW_CHUNK, g.ow - c0);
-        for (int j = 0; j < len; j++) {
-            acc[j] = 0;
+        for (int b = 0; b < CHANNEL_BLOCK; b++) {
+            for (int j = 0; j < len; j++) {
+                acc[b][j] = 0;
+            }
         }
         for (int ci = 0; ci < g.cin_g; ci++) {
             for (int ky = 0; ky < g.kh; ky++) {
@@ -52,20 +62,30 @@ KERNEL void KNAME(conv2d_forward_rows)(CONV_ARGS,
                     continue;
                 }
                 GLOBAL const T *x_row = x_n + ((i64) ci * g.h + iy) * g.w;
-                GLOBAL const T *w_row = wt + (ci * g.kh + ky) * g.kw;
+                int tap0 = (ci * g.kh + ky) * g.kw;
                 for (int kx = 0; kx < g.kw; kx++) {
                     /* output column c0 + j reads input column c0 + j + shift */
                     int shift = c0 - g.pad_w + kx;
-                    REAL wv = w_row[kx];
+                    REAL wv[CHANNEL_BLOCK];
+                    for (int b = 0; b < CHANNEL_BLOCK; b++) {
+                        wv[b] = b < count ? (REAL) wt[(i64) b * taps + tap0 + kx] : (REAL) 0;
+                    }
                     int e = row_end(shift, g.w, len);
                     for (int j = row_begin(shift); j < e; j++) {
-                        acc[j] += wv * x_row[j + shift];
+                        REAL xv = x_row[j + shift];
+                        for (int b = 0; b < CHANNEL_BLOCK; b++) {
+                            acc[b][j] += wv[b] * xv;
+                        }
                     }
                 }
             }
         }
-        for (int j = 0; j < len; j++) {
-            out_row[c0 + j] = (T) (acc[j] + b);
+        for (int b = 0; b < count; b++) {
+            REAL bv = has_bias ? (REAL) bias[b_off + co0 + b] : (REAL) 0;
+            GLOBAL T *out_row = out + out_off + (((i64) n * g.cout + co0 + b) * g.oh + oy) * g.ow;
+            for (int j = 0; j < len; j++) {
+                out_row[c0 + j] = (T) (acc[b][j] + bv);
+            }
         }
     }
 }
