@@ -12,10 +12,10 @@ import dev.kiln.nn.layers.MaxPool2d;
 import dev.kiln.nn.layers.ReLU;
 
 /**
- * A small batch-normalised CNN for Fashion-MNIST ({@code [N, 1, 28, 28]} images), sized so that a
- * few epochs over the 60,000 training images pass 90% test accuracy on two CPU cores. The work per
+ * A small batch-normalised CNN for Fashion-MNIST ({@code [N, 1, 28, 28]} images), sized so that
+ * two epochs over the 60,000 training images pass 90% test accuracy on two CPU cores. The work per
  * image is dominated by the element-wise passes over the first block's 16 x 28 x 28 activations, so
- * the channels stay few; one dropout before the classifier is all the regularisation three epochs
+ * the channels stay few; one dropout before the classifier is all the regularisation two epochs
  * need. Its parameter and buffer names are those of this PyTorch module's {@code state_dict}
  * (PyTorch also stores a {@code num_batches_tracked} counter per batch norm, which Kiln does not keep):
  * <pre>{@code

@@ -17,9 +17,8 @@ import dev.kiln.nn.data.Subset;
 import dev.kiln.nn.loss.CrossEntropyLoss;
 import dev.kiln.nn.metrics.Accuracy;
 import dev.kiln.nn.optim.Adam;
-import dev.kiln.nn.optim.CosineAnnealingLR;
+import dev.kiln.nn.optim.OneCycleLR;
 import dev.kiln.nn.optim.ParamGroup;
-import dev.kiln.nn.testing.CpuBackend;
 import dev.kiln.nn.testing.TestBackends;
 import dev.kiln.nn.train.History;
 import dev.kiln.nn.train.ProgressLogger;
@@ -29,31 +28,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The reference Fashion-MNIST CNN: 60,000 training images, 10,000 test images, >= 90% test accuracy.
- * The data comes from Debian's {@code dataset-fashion-mnist} (or {@code -Dkiln.fashionMnist=DIR});
- * without it the accuracy test is skipped with the reason printed.
+ * The reference Fashion-MNIST CNN: 60,000 training images, 10,000 test images, >= 90% test accuracy
+ * on every backend. The data comes from Debian's {@code dataset-fashion-mnist} (or
+ * {@code -Dkiln.fashionMnist=DIR}); without it the accuracy test is skipped with the reason printed.
  * <p>
- * The accuracy test runs on the cpu backend only: three epochs take about 2.5 minutes on two cores,
- * which is what CI can spend on it, and the same run on OpenCL through PoCL on those cores is several
- * times slower. The determinism test uses the bundled digits and runs on every backend.
+ * The recipe is two epochs of Adam under a one-cycle rate peaking at 5e-3, without momentum cycling
+ * as Kiln's {@link OneCycleLR}: PyTorch reaches 90.9-91.1% with it (two seeds) where three epochs of
+ * cosine-annealed Adam 1e-3, the earlier recipe, reached 90.6% and two epochs of it 90.0%
+ * ({@code models/reference/fashion_cnn_pytorch.py}). In one run Kiln reached 90.91% on cpu and
+ * 90.97% on OpenCL (PoCL). The determinism test uses the bundled digits.
  */
 class ReferenceFashionCnnTest {
     private static final long SEED = 20240611L;
-    private static final int EPOCHS = 3;
+    private static final int EPOCHS = 2;
+    private static final double MAX_LR = 5e-3;
     private static final Path DATA = Path.of(System.getProperty("kiln.fashionMnist", "/usr/share/datasets/fashion-mnist"));
 
     static Iterable<String> backends() {
         return TestBackends.names();
     }
 
-    /** Adam 1e-3 annealed to 0 by a per-batch cosine over the whole run, batch 64. */
-    @Test
-    void reachesNinetyPercentTestAccuracyOnCpu() {
+    /** Adam under a per-batch one-cycle rate over the whole run, batch 64. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    void reachesNinetyPercentTestAccuracy(String backendName) {
         boolean installed = Files.isRegularFile(DATA.resolve("train-images-idx3-ubyte.gz"))
                 || Files.isRegularFile(DATA.resolve("train-images-idx3-ubyte"));
         if (!installed) {
@@ -63,22 +65,23 @@ class ReferenceFashionCnnTest {
         assumeTrue(installed, "Fashion-MNIST is not installed in " + DATA + " (Debian package dataset-fashion-mnist)");
         Dataset train = ArrayDataset.of(ImageDataset.readDirectory(DATA, "train").requireImageSize(28, 28));
         Dataset test = ArrayDataset.of(ImageDataset.readDirectory(DATA, "t10k").requireImageSize(28, 28));
-        try (Backends.Use ignored = Backends.use(CpuBackend.get()); Sequential model = fashionCnn();
-             Adam adam = new Adam(ParamGroup.of(model), 1e-3)) {
+        Backend backend = TestBackends.open(backendName);
+        try (Backends.Use ignored = Backends.use(backend); Sequential model = fashionCnn();
+             Adam adam = new Adam(ParamGroup.of(model), MAX_LR)) {
             DataLoader trainLoader = loader(train, 64, true);
             History h = Trainer.builder(model, new CrossEntropyLoss(), adam)
                     .epochs(EPOCHS)
                     .dropoutSeed(SEED)
-                    .scheduler(new CosineAnnealingLR(adam, EPOCHS * trainLoader.batchCount(), 0), Trainer.Interval.BATCH)
+                    .scheduler(new OneCycleLR(adam, MAX_LR, EPOCHS * trainLoader.batchCount()), Trainer.Interval.BATCH)
                     .metrics(Accuracy::new)
                     .callbacks(new ProgressLogger(System.out))
                     .build()
                     .fit(trainLoader, loader(test, 500, false));
             double accuracy = h.last().get("val_accuracy");
             double seconds = h.epochs().stream().mapToDouble(e -> e.seconds()).sum();
-            System.out.printf("[kiln] reference Fashion-MNIST CNN on cpu: test accuracy %.4f after %d epochs, %.0f samples/s, %.0f s%n",
-                    accuracy, EPOCHS, EPOCHS * train.size() / seconds, seconds);
-            assertTrue(accuracy >= 0.90, "Fashion-MNIST test accuracy " + accuracy + " is below 0.90");
+            System.out.printf("[kiln] reference Fashion-MNIST CNN on %s: test accuracy %.4f after %d epochs, %.0f samples/s, %.0f s%n",
+                    backendName, accuracy, EPOCHS, EPOCHS * train.size() / seconds, seconds);
+            assertTrue(accuracy >= 0.90, "Fashion-MNIST test accuracy " + accuracy + " on " + backendName + " is below 0.90");
         }
     }
 
