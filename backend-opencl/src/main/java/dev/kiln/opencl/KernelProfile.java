@@ -14,16 +14,17 @@ import org.jocl.Sizeof;
 import org.jocl.cl_event;
 
 /**
- * Device time per kernel name, from OpenCL event profiling: on when {@code -Dkiln.opencl.profile=true}
- * (the queue is then made with profiling enabled and each launch keeps its event until the next
- * synchronisation reads it). Off, launches create no events and this records nothing.
+ * Device time per kernel name, from OpenCL event profiling: on for devices opened while
+ * {@code -Dkiln.opencl.profile=true} (their queue is made with profiling enabled and each launch
+ * keeps its event until the next synchronisation reads it). Off, launches create no events and this
+ * records nothing.
  */
 public final class KernelProfile {
     /** Launches and device nanoseconds (end - start) of one kernel name. */
     public record Totals(long launches, long nanos) {
     }
 
-    static final boolean ENABLED = Boolean.getBoolean("kiln.opencl.profile");
+    private final boolean enabled;
 
     private record Pending(String name, cl_event event) {
     }
@@ -31,9 +32,18 @@ public final class KernelProfile {
     private final List<Pending> pending = new ArrayList<>();
     private final Map<String, long[]> totals = new TreeMap<>();
 
+    /** Whether {@code -Dkiln.opencl.profile=true} is set now. */
+    KernelProfile() {
+        this.enabled = Boolean.getBoolean("kiln.opencl.profile");
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
     /** An event to pass to the launch of kernel {@code name}, or null when profiling is off. */
     synchronized cl_event track(String name) {
-        if (!ENABLED) {
+        if (!enabled) {
             return null;
         }
         cl_event e = new cl_event();

@@ -75,7 +75,7 @@ public final class OpenClDevice {
         cl_context_properties cp = new cl_context_properties();
         cp.addProperty(CL_CONTEXT_PLATFORM, properties.platform());
         this.context = clCreateContext(cp, 1, new cl_device_id[]{properties.device()}, null, null, null);
-        this.queue = clCreateCommandQueue(context, properties.device(), KernelProfile.ENABLED ? CL_QUEUE_PROFILING_ENABLE : 0, null);
+        this.queue = clCreateCommandQueue(context, properties.device(), profile.enabled() ? CL_QUEUE_PROFILING_ENABLE : 0, null);
         this.programs = new OpenClProgramCache(context, properties, programCacheFolder, objects);
         caches.add(programs);
         this.errorFlag = clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR, 4L * Sizeof.cl_int,
