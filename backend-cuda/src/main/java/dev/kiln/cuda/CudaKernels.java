@@ -72,6 +72,8 @@ public final class CudaKernels {
     // pool.cu: planes, h, w, oh, ow and the window (11 ints), avg adds count_include_pad
     public static final KernelSignature MAX_POOL2D_FORWARD = sig("pool", "max_pool2d_forward", cat(ints(11), views(3)));
     public static final KernelSignature MAX_POOL2D_BACKWARD = sig("pool", "max_pool2d_backward", cat(ints(11), views(3)));
+    public static final KernelSignature MAX_POOL2D_BACKWARD_DISJOINT = sig("pool", "max_pool2d_backward_disjoint",
+            cat(ints(11), views(3)));
     public static final KernelSignature AVG_POOL2D_FORWARD = sig("pool", "avg_pool2d_forward", cat(ints(12), views(2)));
     public static final KernelSignature AVG_POOL2D_BACKWARD = sig("pool", "avg_pool2d_backward", cat(ints(12), views(2)));
     // dropout.cu: n, p, keep_scale, the five key words, x, out
@@ -97,7 +99,7 @@ public final class CudaKernels {
             GATHER, INDEX_SELECT, SCATTER_ADD_CHECK, SCATTER_ADD, RANDOM_BITS, SOFTMAX_FORWARD, SOFTMAX_BACKWARD,
             LAYER_NORM_FORWARD, LAYER_NORM_BACKWARD_INPUT, LAYER_NORM_BACKWARD_AFFINE, BATCH_NORM_FORWARD_TRAIN,
             BATCH_NORM_FORWARD_EVAL, BATCH_NORM_BACKWARD, CONV2D_FORWARD, CONV2D_BACKWARD_INPUT, CONV2D_BACKWARD_WEIGHT,
-            MAX_POOL2D_FORWARD, MAX_POOL2D_BACKWARD, AVG_POOL2D_FORWARD, AVG_POOL2D_BACKWARD, DROPOUT, ATTENTION_FORWARD,
+            MAX_POOL2D_FORWARD, MAX_POOL2D_BACKWARD, MAX_POOL2D_BACKWARD_DISJOINT, AVG_POOL2D_FORWARD, AVG_POOL2D_BACKWARD, DROPOUT, ATTENTION_FORWARD,
             ATTENTION_BACKWARD_KV, ATTENTION_BACKWARD_Q, SPMM_CSR, SGD_STEP, ADAM_STEP, RMSPROP_STEP, ADAGRAD_STEP,
             ADADELTA_STEP);
 

@@ -10,6 +10,8 @@ import dev.kiln.api.spi.params.Pool2dParams;
 
 /** Host side of pool.cl: max and average 2-D pooling over NCHW, forward and backward. */
 final class CudaPool {
+    private static final long MAX_GRID_Y = 65_535;
+
     private CudaPool() {
     }
 
@@ -31,8 +33,18 @@ final class CudaPool {
         Planes g = planes(op, dx, p);
         CudaFusedChecks.shape(op, "dy", dy, g.outShape());
         CudaFusedChecks.shape(op, "indices", indices, g.outShape());
-        CudaKernelCall call = geometry(backend.cuda().kernel(CudaKernels.MAX_POOL2D_BACKWARD, dtype, ""), g, p);
-        view(view(view(call, dy), indices), dx).launch(g.inputs());
+        long rows = (long) g.n * g.c * g.h;
+        // windows that cannot overlap leave each input one candidate output: no loop over covering outputs;
+        // its (w, rows) grid must fit CUDA's 65,535 blocks of 16 rows along y
+        boolean disjoint = p.kernelH() <= p.strideH() && p.kernelW() <= p.strideW() && rows <= MAX_GRID_Y * 16;
+        CudaKernelCall call = geometry(backend.cuda().kernel(disjoint ? CudaKernels.MAX_POOL2D_BACKWARD_DISJOINT
+                : CudaKernels.MAX_POOL2D_BACKWARD, dtype, ""), g, p);
+        view(view(view(call, dy), indices), dx);
+        if (disjoint) {
+            call.launch(new long[]{g.w, rows}, new long[]{16, 16});
+        } else {
+            call.launch(g.inputs());
+        }
     }
 
     static void avg(CudaBackend backend, BufferView x, Pool2dParams p, BufferView out) {
