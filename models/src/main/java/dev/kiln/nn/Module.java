@@ -296,11 +296,11 @@ public abstract class Module implements AutoCloseable {
      * (the first parameter stands for all). Modules without parameters accept anything here.
      */
     protected final void requireLikeParameters(String name, Tensor input) {
-        List<Parameter> params = parameters();
-        if (params.isEmpty()) {
+        Parameter first = firstParameter();
+        if (first == null) {
             return;
         }
-        Tensor p = params.get(0).tensor();
+        Tensor p = first.tensor();
         if (input.backend() != p.backend()) {
             throw new DeviceMismatchException(describing(name, input), input.device(), p.device());
         }
@@ -308,6 +308,20 @@ public abstract class Module implements AutoCloseable {
             throw new DTypeMismatchException(describing(name, input), input.dtype(), p.dtype()
                     + " like the layer's parameters; convert the " + name + " with .to(DType." + p.dtype() + ")");
         }
+    }
+
+    /** The first of {@link #parameters()} without building the list (this runs on every forward); null if none. */
+    private Parameter firstParameter() {
+        if (!parameters.isEmpty()) {
+            return parameters.values().iterator().next();
+        }
+        for (Module child : children.values()) {
+            Parameter p = child.firstParameter();
+            if (p != null) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private String describing(String name, Tensor input) {
