@@ -14,10 +14,10 @@ import java.util.Locale;
  * <pre>
  * java ... dev.kiln.bench.KilnBench [--reps R] [--warmup W] WORKLOAD...
  *   WORKLOAD: sgemm:BACKEND:N | mlp:BACKEND (64 x 784 x 128) | conv2d:BACKEND | attention:BACKEND
- *           | train-mlp:BACKEND | train-lenet:BACKEND | train-transformer:BACKEND
+ *           | train-mlp:BACKEND | train-lenet:BACKEND | train-fashion:BACKEND | train-transformer:BACKEND
  * </pre>
  * Lines read {@code kiln WORKLOAD median M min A max B UNIT}, in GFLOP/s for products,
- * milliseconds for conv2d and attention, samples/s for the MLP and LeNet training steps and
+ * milliseconds for conv2d and attention, samples/s for the MLP, LeNet and Fashion-MNIST CNN training steps and
  * steps/s for the Transformer's; attention also prints the bytes it needed beyond its operands
  * (allocator peak, and Java heap allocated by all threads).
  */
@@ -26,7 +26,7 @@ public final class KilnBench {
     /** Each timed repetition runs this long (as many calls as fit), as the peers script times its peers. */
     private static final long REP_NANOS = 500_000_000L;
     private static final String KINDS = "sgemm:BACKEND:N | mlp:BACKEND | conv2d:BACKEND | attention:BACKEND"
-            + " | train-mlp:BACKEND | train-lenet:BACKEND | train-transformer:BACKEND";
+            + " | train-mlp:BACKEND | train-lenet:BACKEND | train-fashion:BACKEND | train-transformer:BACKEND";
     private KilnBench() {
     }
 
@@ -64,6 +64,7 @@ public final class KilnBench {
             case "attention" -> Workloads.attention(backend, 8, 4096, 64);
             case "train-mlp" -> MlpTrainingStep.create(backend);
             case "train-lenet" -> LeNetTrainingStep.create(backend);
+            case "train-fashion" -> FashionCnnTrainingStep.create(backend);
             case "train-transformer" -> TransformerTrainingStep.create(backend);
             default -> throw new IllegalArgumentException("workload '" + spec + "': kind must be " + KINDS);
         }) {
