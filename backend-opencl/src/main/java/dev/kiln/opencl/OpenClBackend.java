@@ -32,9 +32,11 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     private final OpenClDevice cl;
     private final CachingAllocator allocator;
     private final OpenClConv.Kernels convKernels;
+    private final OpenClNorm.LayerNormKernels layerNormKernels;
 
     OpenClBackend(int index, OpenClDevice cl) {
         this.convKernels = OpenClConv.kernels(cl.properties());
+        this.layerNormKernels = OpenClNorm.layerNormKernels(cl.properties());
         this.device = new Device("opencl", index);
         this.cl = cl;
         this.allocator = new CachingAllocator(device, new CachingAllocator.DeviceMemory() {
@@ -53,6 +55,11 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     /** Which conv2d kernels this backend runs, chosen when it opened. */
     OpenClConv.Kernels convKernels() {
         return convKernels;
+    }
+
+    /** Which layer norm kernels this backend runs, chosen when it opened. */
+    OpenClNorm.LayerNormKernels layerNormKernels() {
+        return layerNormKernels;
     }
 
     /** The OpenCL device behind this backend: its queue, programs and kernel launches. */

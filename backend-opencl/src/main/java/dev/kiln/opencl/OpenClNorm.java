@@ -8,9 +8,14 @@ import dev.kiln.api.errors.ShapeMismatchException;
 import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.Op;
 
-/** Host side of norm.cl: layer norm and batch norm, forward and backward. */
+/** Host side of norm.cl and layer_norm_rows.cl: layer norm and batch norm, forward and backward. */
 final class OpenClNorm {
     private static final String FILE = "norm.cl";
+    private static final String ROWS_FILE = "layer_norm_rows.cl";
+    private static final String LAYER_NORM_PROPERTY = "kiln.opencl.layerNorm";
+
+    /** The layer norm kernel sets: a work-group per row (norm.cl) or a work-item per row (layer_norm_rows.cl). */
+    enum LayerNormKernels { GROUP, ROWS }
 
     private OpenClNorm() {
     }
@@ -29,13 +34,14 @@ final class OpenClNorm {
         if (rows == 0) {
             return;
         }
-        int group = FusedArgs.groupSize(backend);
-        KernelCall call = backend.cl().kernel(FILE, "layer_norm_forward", dtype, options(backend))
-                .arg(cols).acc(eps);
+        boolean perRow = backend.layerNormKernels() == LayerNormKernels.ROWS;
+        KernelCall call = perRow
+                ? backend.cl().kernel(ROWS_FILE, "layer_norm_forward_rows", dtype, "").arg(rows).arg(cols).acc(eps)
+                : backend.cl().kernel(FILE, "layer_norm_forward", dtype, options(backend)).arg(cols).acc(eps);
         view(call, x);
         optional(call, weight, x);
         optional(call, bias, x);
-        view(view(view(call, out), mean), rstd).launch(new long[]{(long) rows * group}, new long[]{group});
+        launchRows(backend, view(view(view(call, out), mean), rstd), rows, perRow);
     }
 
     static void layerNormBackward(OpenClBackend backend, BufferView dy, BufferView x, BufferView weight, BufferView mean,
@@ -52,12 +58,13 @@ final class OpenClNorm {
         OpenClFusedChecks.numel(op, "mean", mean, rows, "one per row of x " + x.shape());
         OpenClFusedChecks.numel(op, "rstd", rstd, rows, "one per row of x " + x.shape());
         if (rows > 0) {
-            int group = FusedArgs.groupSize(backend);
-            KernelCall call = backend.cl().kernel(FILE, "layer_norm_backward_input", dtype, options(backend))
-                    .arg(cols);
+            boolean perRow = backend.layerNormKernels() == LayerNormKernels.ROWS;
+            KernelCall call = perRow
+                    ? backend.cl().kernel(ROWS_FILE, "layer_norm_backward_input_rows", dtype, "").arg(rows).arg(cols)
+                    : backend.cl().kernel(FILE, "layer_norm_backward_input", dtype, options(backend)).arg(cols);
             view(view(call, dy), x);
             optional(call, weight, x);
-            view(view(view(call, mean), rstd), dx).launch(new long[]{(long) rows * group}, new long[]{group});
+            launchRows(backend, view(view(view(call, mean), rstd), dx), rows, perRow);
         }
         if ((dweight != null || dbias != null) && cols > 0) {
             KernelCall call = backend.cl().kernel(FILE, "layer_norm_backward_affine", dtype, options(backend))
@@ -89,15 +96,8 @@ final class OpenClNorm {
             return;
         }
         if (training) {
-            int group = FusedArgs.groupSize(backend);
-            KernelCall call = backend.cl().kernel(FILE, "batch_norm_forward_train", dtype, options(backend))
-                    .arg(g.n).arg(g.c).arg(g.s).acc(momentum).acc(eps);
-            view(call, x);
-            optional(call, weight, x);
-            optional(call, bias, x);
-            optional(call, runningMean, out);
-            optional(call, runningVar, out);
-            view(view(view(call, out), saveMean), saveInvStd).launch(new long[]{(long) g.c * group}, new long[]{group});
+            BatchNormChunks.forwardTrain(backend, dtype, g.n, g.c, g.s, momentum, eps, x, weight, bias, runningMean, runningVar,
+                    out, saveMean, saveInvStd);
         } else {
             if (runningMean == null || runningVar == null) {
                 throw new IllegalArgumentException(op.stem() + ": evaluation mode normalises with the running statistics, "
@@ -130,14 +130,35 @@ final class OpenClNorm {
         if (g.c == 0) {
             return;
         }
-        int group = FusedArgs.groupSize(backend);
-        KernelCall call = backend.cl().kernel(FILE, "batch_norm_backward", dtype, options(backend))
-                .arg(g.n).arg(g.c).arg(g.s).arg(training ? 1 : 0);
-        view(view(call, dy), x);
-        optional(call, weight, x);
-        view(view(view(call, saveMean), saveInvStd), dx);
-        optional(call, dweight, dx);
-        optional(call, dbias, dx).launch(new long[]{(long) g.c * group}, new long[]{group});
+        BatchNormChunks.backward(backend, dtype, g.n, g.c, g.s, training, dy, x, weight, saveMean, saveInvStd, dx, dweight, dbias);
+    }
+
+    /**
+     * The layer norm kernels a backend on {@code device} runs: on CPU devices layer_norm_rows.cl, one
+     * work-item per row, because their drivers turn every barrier of a group reduction into another
+     * loop over the group; elsewhere norm.cl's group per row. The system property
+     * {@code kiln.opencl.layerNorm} ({@code auto}, {@code group} or {@code rows}) overrides that, so
+     * the tests run both sets on any device.
+     */
+    static LayerNormKernels layerNormKernels(OpenClDeviceProperties device) {
+        String chosen = System.getProperty(LAYER_NORM_PROPERTY, "auto");
+        return switch (chosen) {
+            case "auto" -> "CPU".equals(device.kind()) ? LayerNormKernels.ROWS : LayerNormKernels.GROUP;
+            case "group" -> LayerNormKernels.GROUP;
+            case "rows" -> LayerNormKernels.ROWS;
+            default -> throw new IllegalArgumentException("layer_norm: system property " + LAYER_NORM_PROPERTY + " is '" + chosen
+                    + "'; expected auto, group or rows");
+        };
+    }
+
+    /** One work-item per row for the per-row kernels, otherwise one group of {@link FusedArgs#groupSize} per row. */
+    private static void launchRows(OpenClBackend backend, KernelCall call, int rows, boolean perRow) {
+        if (perRow) {
+            call.launch(rows);
+        } else {
+            int group = FusedArgs.groupSize(backend);
+            call.launch(new long[]{(long) rows * group}, new long[]{group});
+        }
     }
 
     /** One program of norm.cl serves every kernel in it: the group size of the row-reducing ones. */

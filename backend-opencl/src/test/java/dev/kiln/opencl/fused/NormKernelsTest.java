@@ -7,17 +7,31 @@ import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** norm.cl against the CPU backend: layer norm with and without affine, batch norm in training and evaluation. */
+/** norm.cl and layer_norm_rows.cl against the CPU backend: layer norm with and without affine, batch norm in training and evaluation. */
 class NormKernelsTest {
+    private static final String LAYER_NORM_PROPERTY = "kiln.opencl.layerNorm";
+
+    private static void restore(String before) {
+        if (before == null) {
+            System.clearProperty(LAYER_NORM_PROPERTY);
+        } else {
+            System.setProperty(LAYER_NORM_PROPERTY, before);
+        }
+    }
+
+    /** Both kernel sets run on whatever device is here, whichever the backend would pick for it. */
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"F32", "F64"})
-    void layerNormMatchesTheCpuBackend(DType dtype) {
+    @CsvSource({"F32, group", "F64, group", "F32, rows", "F64, rows"})
+    void layerNormMatchesTheCpuBackend(DType dtype, String kernels) {
+        String before = System.getProperty(LAYER_NORM_PROPERTY);
+        System.setProperty(LAYER_NORM_PROPERTY, kernels);
         try (BackendPair b = BackendPair.open()) {
             Assumptions.assumeTrue(b.runs(dtype), "device has no fp64");
             Random random = new Random(5);
-            for (int[] shape : new int[][]{{1, 1}, {3, 5}, {2, 4, 300}, {7, 1}}) {
+            for (int[] shape : new int[][]{{1, 1}, {3, 5}, {2, 4, 300}, {7, 1}, {70, 64}}) {
                 int cols = shape[shape.length - 1];
                 int rows = Shape.of(shape).numel() / cols;
                 for (boolean affine : new boolean[]{false, true}) {
@@ -47,6 +61,8 @@ class NormKernelsTest {
                     }
                 }
             }
+        } finally {
+            restore(before);
         }
     }
 
