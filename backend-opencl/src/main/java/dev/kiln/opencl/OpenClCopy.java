@@ -5,9 +5,12 @@ import dev.kiln.api.errors.ShapeMismatchException;
 import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.Op;
 
-/** Host side of copy.cl: copy, cast, fill and arange. */
+/** Host side of copy.cl and copy_rows.cl: copy, cast, fill and arange. */
 final class OpenClCopy {
     private static final String FILE = "copy.cl";
+    private static final String ROWS_FILE = "copy_rows.cl";
+    /** Shorter runs leave copy_rows.cl little to amortise its index arithmetic over. */
+    private static final int MIN_RUN = 8;
 
     private OpenClCopy() {
     }
@@ -17,7 +20,26 @@ final class OpenClCopy {
         OpenClElementwise.sameDType("copy", dst.dtype(), src.dtype());
         sameShape("copy", src, dst);
         int n = dst.numel();
+        int inner = contiguousRun(src, dst);
+        if (inner >= MIN_RUN && "CPU".equals(backend.cl().properties().kind())) {
+            int runs = n / inner;
+            backend.cl().kernel(ROWS_FILE, "copy_rows", dst.dtype(), "").arg(runs).arg(inner).view(src).view(dst).launch(runs);
+            return;
+        }
         backend.cl().kernel(FILE, "copy", dst.dtype(), strided(src, dst)).arg(n).view(src).view(dst).launch(n);
+    }
+
+    /**
+     * The length of the last axis when it is contiguous (stride 1) in both views and at least one of
+     * them is strided elsewhere, else 0: the copies copy_rows.cl does a run at a time.
+     */
+    private static int contiguousRun(BufferView src, BufferView dst) {
+        int rank = dst.shape().rank();
+        if (rank < 2 || src.isContiguous() && dst.isContiguous()) {
+            return 0;
+        }
+        boolean unit = src.layout().strides()[rank - 1] == 1 && dst.layout().strides()[rank - 1] == 1;
+        return unit ? dst.shape().dim(rank - 1) : 0;
     }
 
     static void cast(OpenClBackend backend, BufferView src, BufferView dst) {

@@ -4,12 +4,13 @@ import dev.kiln.api.Tensor;
 
 /**
  * Builds tensors with awkward layouts whose logical (row-major) values are given: transposed
- * storage, an offset into a larger buffer, every other element, or a broadcast row (stride 0).
+ * storage, an offset into a larger buffer, every other element, the leading columns of a wider
+ * tensor (the last axis contiguous, the rows apart), or a broadcast row (stride 0).
  * Unused storage holds NaN so a kernel that reads outside its layout produces a visible error.
  */
 public final class Views {
     /** The layouts an input or output can be given. */
-    public enum Kind { CONTIGUOUS, TRANSPOSED, OFFSET, STRIDED }
+    public enum Kind { CONTIGUOUS, TRANSPOSED, OFFSET, STRIDED, COLUMNS }
 
     private Views() {
     }
@@ -40,6 +41,22 @@ public final class Views {
                 }
                 Tensor t = c.tensor(storage, wide).slice(Math.max(rank - 1, 0), 0, 2 * last, 2);
                 yield rank == 0 ? t.reshape() : t;
+            }
+            case COLUMNS -> {
+                if (shape.length < 2) {
+                    throw new IllegalArgumentException("a column slice needs rank >= 2, got shape " + java.util.Arrays.toString(shape));
+                }
+                int last = shape[shape.length - 1];
+                int rows = n / Math.max(last, 1);
+                int width = last + 3;
+                double[] storage = new double[rows * width];
+                java.util.Arrays.fill(storage, Double.NaN);
+                for (int r = 0; r < rows; r++) {
+                    System.arraycopy(values, r * last, storage, r * width + 1, last);
+                }
+                int[] wide = shape.clone();
+                wide[shape.length - 1] = width;
+                yield c.tensor(storage, wide).slice(shape.length - 1, 1, 1 + last);
             }
             case TRANSPOSED -> {
                 if (shape.length < 2) {
