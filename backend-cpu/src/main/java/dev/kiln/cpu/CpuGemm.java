@@ -10,9 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>sgemm is a packed, cache-blocked GEMM in the style of BLIS: B is packed once per call in
  * {@code NR}-wide slivers over the whole k (for up to {@code NC} columns at a time), A in
- * {@code MC x KC} blocks of {@code MR}-high slivers, and {@link CpuGemmKernel} computes
- * {@code MR x NR} tiles; a B sliver's {@code KC x NR} block (32 KiB) stays in L1 while the A
- * block (at most {@code 32*MR x KC}, 384 KiB) stays in L2. A parallel call forks once for the
+ * {@code MR}-high slivers over the whole k for a block of at most {@code MC} rows, and
+ * {@link CpuGemmKernel} computes {@code MR x NR} tiles. A row block walks the B slivers one at a
+ * time and each sliver's k blocks in turn: the sliver's {@code KC x NR} block (32 KiB) stays in L1
+ * while the row block's tiles pass over it, the packed A (1 MiB unless k needs more) and the C tiles of the
+ * sliver stay in L2 from one k block to the next. A parallel call forks once for the
  * packing of B and once for the product, whose tasks are (row block, column range) pairs over
  * the whole k, about four per thread, so that a thread the scheduler holds back delays at most
  * one small task. Every element of C sums its products in ascending {@code p} order, one KC
@@ -35,6 +37,8 @@ final class CpuGemm {
     /** Tasks per thread in a parallel product: enough for a held-back thread to delay little. */
     private static final int TASKS_PER_THREAD = 4;
 
+    /** A task's packed A over the whole k holds at most this many floats (1 MiB, half an L2), so k limits MC. */
+    private static final int A_PACK_MAX = 1 << 18;
     private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC_MAX * KC]);
     private static final ThreadLocal<float[]> B_PACK = ThreadLocal.withInitial(() -> new float[0]);
 
@@ -95,25 +99,34 @@ final class CpuGemm {
         return parallel ? TASKS_PER_THREAD * CpuThreads.parallelism() : 1;
     }
 
-    /** The product of A and packed B, as tasks of (row block, column range) over the whole k. */
+    /**
+     * The product of A and packed B, as tasks of (row block, column range) over the whole k. A task
+     * packs its row block of A over the whole k first, then runs the k blocks of each B sliver in
+     * turn, so the C tiles of one sliver stay in L2 from one k block to the next.
+     */
     private static void multiply(boolean transA, int m, int nc, int k, float alpha, float[] a, int aOff, int lda,
                                  float[] bp, float[] c, int cOff, int ldc, int tasksWanted) {
         int slivers = ceilDiv(nc, NR);
-        int mc = Math.min(MC_MAX, roundUp(ceilDiv(m, tasksWanted), MR));
-        int mTiles = ceilDiv(m, mc);
-        int nSplits = Math.max(1, Math.min(slivers, ceilDiv(tasksWanted, mTiles)));
-        CpuThreads.parallelFor(mTiles * nSplits, 1, (t0, t1) -> {
-            float[] ap = aPack(mc * KC);
+        int mc = Math.min(Math.min(MC_MAX, roundUp(ceilDiv(m, tasksWanted), MR)), Math.max(MR, A_PACK_MAX / k / MR * MR));
+        int rowBlocks = ceilDiv(m, mc);
+        int nSplits = Math.max(1, Math.min(slivers, ceilDiv(tasksWanted, rowBlocks)));
+        CpuThreads.parallelFor(rowBlocks * nSplits, 1, (t0, t1) -> {
+            float[] ap = aPack(mc * k);
             for (int t = t0; t < t1; t++) {
                 int ic = (t / nSplits) * mc;
                 int split = t % nSplits;
                 int rows = Math.min(mc, m - ic);
                 int sFrom = (int) ((long) slivers * split / nSplits);
                 int sTo = (int) ((long) slivers * (split + 1) / nSplits);
+                int rowsPadded = roundUp(rows, MR);
                 for (int pc = 0; pc < k; pc += KC) {
-                    int kc = Math.min(KC, k - pc);
-                    packA(transA, a, aOff, lda, ic, rows, pc, kc, ap);
-                    macroKernel(ap, rows, bp, packedAt(k, slivers, pc, 0), sFrom, sTo, nc, kc, alpha, c, cOff + ic * ldc, ldc);
+                    packA(transA, a, aOff, lda, ic, rows, pc, Math.min(KC, k - pc), ap, pc * rowsPadded);
+                }
+                for (int s = sFrom; s < sTo; s++) {
+                    for (int pc = 0; pc < k; pc += KC) {
+                        macroKernel(ap, pc * rowsPadded, rows, bp, packedAt(k, slivers, pc, s), s, nc, Math.min(KC, k - pc),
+                                alpha, c, cOff + ic * ldc, ldc);
+                    }
                 }
             }
         });
@@ -176,10 +189,11 @@ final class CpuGemm {
         }
     }
 
-    /** Packs A rows {@code ic..ic+rows}, columns {@code pc..pc+kc}, into MR-high slivers (zero padded). */
-    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int rows, int pc, int kc, float[] ap) {
+    /** Packs A rows {@code ic..ic+rows}, columns {@code pc..pc+kc}, into MR-high slivers (zero padded) at {@code ap[at..]}. */
+    private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int rows, int pc, int kc, float[] ap,
+                              int at) {
         for (int r0 = 0; r0 < rows; r0 += MR) {
-            int dst = r0 * kc;
+            int dst = at + r0 * kc;
             int h = Math.min(MR, rows - r0);
             if (!transA) {
                 for (int ii = 0; ii < MR; ii++) {
@@ -197,45 +211,31 @@ final class CpuGemm {
             } else {
                 for (int p = 0; p < kc; p++) {
                     int src = aOff + (pc + p) * lda + ic + r0;
-                    int at = dst + p * MR;
+                    int row = dst + p * MR;
                     for (int ii = 0; ii < MR; ii++) {
-                        ap[at + ii] = ii < h ? a[src + ii] : 0f;
+                        ap[row + ii] = ii < h ? a[src + ii] : 0f;
                     }
                 }
             }
         }
     }
 
-    /** Tiles of one packed A block times B slivers {@code sFrom..sTo} of the packed block at {@code bp[bAt..]}. */
-    private static void macroKernel(float[] ap, int rows, float[] bp, int bAt, int sFrom, int sTo, int nc, int kc,
+    /** The tiles of one packed A block ({@code ap[aAt..]}) times B sliver {@code s} of one k block ({@code bp[bAt..]}). */
+    private static void macroKernel(float[] ap, int aAt, int rows, float[] bp, int bAt, int s, int nc, int kc,
                                     float alpha, float[] c, int cBase, int ldc) {
-        if (!CpuGemmWarmUp.ready()) {
-            scalarTiles(ap, rows, bp, bAt, sFrom, sTo, nc, kc, alpha, c, cBase, ldc);
-            return;
-        }
-        for (int s = sFrom; s < sTo; s++) {
-            int j0 = s * NR;
-            int cols = Math.min(NR, nc - j0);
-            for (int r0 = 0; r0 < rows; r0 += MR) {
-                int h = Math.min(MR, rows - r0);
-                if (h == MR && cols == NR) {
-                    CpuGemmKernel.microKernel(kc, ap, r0 * kc, bp, bAt + s * kc * NR, c, cBase + r0 * ldc + j0, ldc, alpha);
-                } else {
-                    CpuGemmKernel.edgeTile(kc, ap, r0 * kc, bp, bAt + s * kc * NR, c, cBase + r0 * ldc + j0, ldc, alpha, h, cols);
-                }
-            }
-        }
-    }
-
-    /** {@link #macroKernel}'s tiles in scalar code, for a JVM whose vector kernel is not compiled yet. */
-    private static void scalarTiles(float[] ap, int rows, float[] bp, int bAt, int sFrom, int sTo, int nc, int kc,
-                                    float alpha, float[] c, int cBase, int ldc) {
-        for (int s = sFrom; s < sTo; s++) {
-            int j0 = s * NR;
-            int cols = Math.min(NR, nc - j0);
-            for (int r0 = 0; r0 < rows; r0 += MR) {
-                CpuGemmKernel.scalarTile(kc, ap, r0 * kc, bp, bAt + s * kc * NR, c, cBase + r0 * ldc + j0, ldc, alpha,
-                        Math.min(MR, rows - r0), cols);
+        int j0 = s * NR;
+        int cols = Math.min(NR, nc - j0);
+        boolean vector = CpuGemmWarmUp.ready();
+        for (int r0 = 0; r0 < rows; r0 += MR) {
+            int h = Math.min(MR, rows - r0);
+            int ci = cBase + r0 * ldc + j0;
+            if (!vector) {
+                // scalar tiles with the same sums, for a JVM whose vector kernel is not compiled yet
+                CpuGemmKernel.scalarTile(kc, ap, aAt + r0 * kc, bp, bAt, c, ci, ldc, alpha, h, cols);
+            } else if (h == MR && cols == NR) {
+                CpuGemmKernel.microKernel(kc, ap, aAt + r0 * kc, bp, bAt, c, ci, ldc, alpha);
+            } else {
+                CpuGemmKernel.edgeTile(kc, ap, aAt + r0 * kc, bp, bAt, c, ci, ldc, alpha, h, cols);
             }
         }
     }
