@@ -8,9 +8,11 @@ import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.Op;
 import dev.kiln.api.spi.params.Pool2dParams;
 
-/** Host side of pool.cl: max and average 2-D pooling over NCHW, forward and backward. */
+/** Host side of pool.cl and pool_rows.cl: max and average 2-D pooling over NCHW, forward and backward. */
 final class OpenClPool {
     private static final String FILE = "pool.cl";
+    /** Max pooling with a work-item per row of outputs (forward) or inputs (backward, disjoint windows): see pool_rows.cl. */
+    private static final String ROWS_FILE = "pool_rows.cl";
 
     private OpenClPool() {
     }
@@ -22,8 +24,8 @@ final class OpenClPool {
         Planes g = planes(op, x, p);
         OpenClFusedChecks.shape(op, "out", out, g.outShape());
         OpenClFusedChecks.shape(op, "indices", indices, g.outShape());
-        KernelCall call = geometry(backend.cl().kernel(FILE, "max_pool2d_forward", dtype, ""), g, p);
-        view(view(view(call, x), out), indices).launch(g.outputs());
+        KernelCall call = geometry(backend.cl().kernel(ROWS_FILE, "max_pool2d_forward_rows", dtype, ""), g.n * g.c * g.oh, g, p);
+        view(view(view(call, x), out), indices).launch(g.n * g.c * g.oh);
     }
 
     static void maxBackward(OpenClBackend backend, BufferView dy, BufferView indices, Pool2dParams p, BufferView dx) {
@@ -33,16 +35,12 @@ final class OpenClPool {
         Planes g = planes(op, dx, p);
         OpenClFusedChecks.shape(op, "dy", dy, g.outShape());
         OpenClFusedChecks.shape(op, "indices", indices, g.outShape());
-        // windows that cannot overlap leave each input one candidate output: no loop over covering outputs
+        // windows that cannot overlap leave each input one candidate output: a row clears itself and takes its maxima
         boolean disjoint = p.kernelH() <= p.strideH() && p.kernelW() <= p.strideW();
-        KernelCall call = geometry(backend.cl().kernel(FILE, disjoint ? "max_pool2d_backward_disjoint" : "max_pool2d_backward",
-                dtype, ""), g, p);
-        view(view(view(call, dy), indices), dx);
-        if (disjoint) {
-            call.launchGrid(g.w, g.n * g.c * g.h);
-        } else {
-            call.launch(g.inputs());
-        }
+        KernelCall call = disjoint
+                ? geometry(backend.cl().kernel(ROWS_FILE, "max_pool2d_backward_disjoint_rows", dtype, ""), g.n * g.c * g.h, g, p)
+                : geometry(backend.cl().kernel(FILE, "max_pool2d_backward", dtype, ""), g.n * g.c, g, p);
+        view(view(view(call, dy), indices), dx).launch(disjoint ? g.n * g.c * g.h : g.inputs());
     }
 
     static void avg(OpenClBackend backend, BufferView x, Pool2dParams p, BufferView out) {
@@ -50,7 +48,7 @@ final class OpenClPool {
         DType dtype = OpenClFusedChecks.floating(backend, op, x, out);
         Planes g = planes(op, x, p);
         OpenClFusedChecks.shape(op, "out", out, g.outShape());
-        KernelCall call = geometry(backend.cl().kernel(FILE, "avg_pool2d_forward", dtype, ""), g, p)
+        KernelCall call = geometry(backend.cl().kernel(FILE, "avg_pool2d_forward", dtype, ""), g.n * g.c, g, p)
                 .arg(p.countIncludePad() ? 1 : 0);
         view(view(call, x), out).launch(g.outputs());
     }
@@ -60,14 +58,17 @@ final class OpenClPool {
         DType dtype = OpenClFusedChecks.floating(backend, op, dx, dy);
         Planes g = planes(op, dx, p);
         OpenClFusedChecks.shape(op, "dy", dy, g.outShape());
-        KernelCall call = geometry(backend.cl().kernel(FILE, "avg_pool2d_backward", dtype, ""), g, p)
+        KernelCall call = geometry(backend.cl().kernel(FILE, "avg_pool2d_backward", dtype, ""), g.n * g.c, g, p)
                 .arg(p.countIncludePad() ? 1 : 0);
         view(view(call, dy), dx).launch(g.inputs());
     }
 
-    /** The arguments every pooling kernel starts with: planes, h, w, oh, ow, then the window. */
-    private static KernelCall geometry(KernelCall call, Planes g, Pool2dParams p) {
-        return call.arg(g.n * g.c).arg(g.h).arg(g.w).arg(g.oh).arg(g.ow)
+    /**
+     * The arguments every pooling kernel starts with: its count of planes (pool.cl) or rows
+     * (pool_rows.cl), h, w, oh, ow, then the window.
+     */
+    private static KernelCall geometry(KernelCall call, int count, Planes g, Pool2dParams p) {
+        return call.arg(count).arg(g.h).arg(g.w).arg(g.oh).arg(g.ow)
                 .arg(p.kernelH()).arg(p.kernelW()).arg(p.strideH()).arg(p.strideW()).arg(p.padH()).arg(p.padW());
     }
 

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** pool.cl against the CPU backend: overlapping windows, padding, strides larger than the kernel, ties and NaN. */
+/** pool.cl and pool_rows.cl against the CPU backend: overlapping windows, padding, strides larger than the kernel, ties and NaN. */
 class PoolKernelsTest {
     private static final Pool2dParams[] GEOMETRIES = {
             Pool2dParams.of(2, 2),
@@ -19,6 +19,11 @@ class PoolKernelsTest {
             new Pool2dParams(3, 2, 2, 1, 1, 0, false),
             new Pool2dParams(2, 3, 3, 2, 1, 1, true),
             new Pool2dParams(1, 1, 3, 3, 0, 0, true),
+            // pool_rows.cl's two-wide windows: clipped rows (padding along y), three-row windows, odd widths
+            new Pool2dParams(2, 2, 2, 2, 1, 0, true),
+            new Pool2dParams(3, 2, 3, 2, 0, 0, true),
+            // disjoint windows with gaps and padding along x: the general row kernels
+            new Pool2dParams(2, 2, 3, 3, 0, 1, true),
     };
 
     @ParameterizedTest
