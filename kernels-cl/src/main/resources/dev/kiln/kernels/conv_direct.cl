@@ -8,17 +8,7 @@
  */
 #include "prelude.h"
 #include "conv_geometry.h"
-
-/* The first k >= 0 with start + k * step >= lo (step > 0). */
-INLINE int first_inside(int start, int step, int lo) {
-    return start >= lo ? 0 : (lo - start + step - 1) / step;
-}
-
-/* The first k >= 0 with start + k * step >= hi (step > 0), at most count: with first_inside, the k that land in [lo, hi). */
-INLINE int end_inside(int start, int step, int hi, int count) {
-    int k = start >= hi ? 0 : (hi - start + step - 1) / step;
-    return k < count ? k : count;
-}
+#include "conv_window.h"
 
 /* out [n, cout, oh, ow] = conv(x, weight) + bias (has_bias); one work-item per output element. */
 KERNEL void KNAME(conv2d_forward_direct)(CONV_ARGS,
@@ -79,11 +69,10 @@ KERNEL void KNAME(conv2d_backward_input_direct)(CONV_ARGS,
     REAL acc = 0;
     /* the outputs (oy, ox) whose window puts tap (ky, kx) on this pixel, then every output channel there */
     for (int ky = 0; ky < g.kh; ky++) {
-        int ty = iy + g.pad_h - ky * g.dil_h;
-        if (ty < 0 || ty % g.stride_h != 0 || ty / g.stride_h >= g.oh) {
+        int oy = tapped_by(iy, ky, g.pad_h, g.dil_h, g.stride_h, g.oh);
+        if (oy < 0) {
             continue;
         }
-        int oy = ty / g.stride_h;
         for (int kx = 0; kx < g.kw; kx++) {
             int tx = ix + g.pad_w - kx * g.dil_w;
             if (tx < 0 || tx % g.stride_w != 0 || tx / g.stride_w >= g.ow) {

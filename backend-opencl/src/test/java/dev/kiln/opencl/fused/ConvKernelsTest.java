@@ -10,9 +10,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * conv.cl (tiled), conv_direct.cl and conv_rows.cl against the CPU backend: odd sizes, stride,
- * padding, dilation, groups, a batch larger than one tile, rows longer than one 64-column chunk of
- * the row kernels and windows wider than the image. Every kernel set runs on whatever device is
+ * conv.cl (tiled), conv_direct.cl, conv_rows.cl and conv_cols.cl (columns) against the CPU backend:
+ * odd sizes, stride, padding, dilation, groups, a batch larger than one tile, rows longer than one
+ * 64-column chunk of the row kernels, windows wider than the image, and output planes that are and
+ * are not whole vectors of the column kernels. Every kernel set runs on whatever device is
  * here, whichever the backend would pick for it, because CUDA runs the tiled bodies.
  */
 class ConvKernelsTest {
@@ -32,10 +33,13 @@ class ConvKernelsTest {
             new Case(2, 2, 5, 140, 3, 3, 3, Conv2dParams.of(1, 1)),
             new Case(2, 3, 4, 3, 2, 5, 5, Conv2dParams.of(1, 2)),
             new Case(1, 4, 7, 9, 6, 3, 5, new Conv2dParams(1, 1, 0, 2, 1, 1, 2)),
+            // in F32 the column kernels take one image at a time (their buffer holds under two), adding up the weight gradient
+            new Case(2, 64, 30, 30, 2, 3, 3, Conv2dParams.of(1, 1)),
     };
 
     @ParameterizedTest
-    @CsvSource({"F32, tiled", "F64, tiled", "F32, direct", "F64, direct", "F32, rows", "F64, rows"})
+    @CsvSource({"F32, tiled", "F64, tiled", "F32, direct", "F64, direct", "F32, rows", "F64, rows",
+            "F32, columns", "F64, columns"})
     void forwardAndBothBackwardsMatchTheCpuBackend(DType dtype, String kernels) {
         String before = System.getProperty(CHOICE_PROPERTY);
         System.setProperty(CHOICE_PROPERTY, kernels);
