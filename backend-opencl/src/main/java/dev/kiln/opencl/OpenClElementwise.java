@@ -8,9 +8,17 @@ import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.Op;
 import dev.kiln.api.spi.UnaryOp;
 
-/** Host side of elementwise.cl: unary, binary and where. */
+/**
+ * Host side of elementwise.cl: unary, binary and where; on CPU devices, views that are contiguous
+ * or one broadcast value run through elementwise_runs.cl instead, a run of elements per work-item.
+ */
 final class OpenClElementwise {
     private static final String FILE = "elementwise.cl";
+    private static final String RUNS_FILE = "elementwise_runs.cl";
+    /** Elements per work-item of the run kernels: enough to amortise a work-item's start and fill vector loops. */
+    static final int RUN_LEN = 512;
+    /** {@link #step} of a view that is neither contiguous nor one broadcast value. */
+    private static final int NO_STEP = -1;
     /** The op codes the kernels switch on, defined from the enums so they can never drift apart. */
     private static final String OP_CODES = opCodes();
     /** The four option strings, made once: each launch looks its kernel up by them. */
@@ -30,6 +38,11 @@ final class OpenClElementwise {
         }
         sameDType("unary " + op.id(), dtype, out.dtype());
         int n = out.numel();
+        if (runs(backend, n, out) && step(x) == 1) {
+            KernelCall call = backend.cl().kernel(RUNS_FILE, "unary_runs", dtype, CONTIGUOUS).arg(op.ordinal()).arg(n).arg(RUN_LEN);
+            offset(offset(call, x), out).launch(FusedArgs.ceilDiv(n, RUN_LEN));
+            return;
+        }
         backend.cl().kernel(FILE, "unary", dtype, options(x, out))
                 .arg(op.ordinal()).arg(n).view(x).view(out).launch(n);
     }
@@ -43,6 +56,13 @@ final class OpenClElementwise {
         sameDType("binary " + op.id(), dtype, b.dtype());
         sameDType("binary " + op.id() + " output", op.isComparison() ? DType.BOOL : dtype, out.dtype());
         int n = out.numel();
+        if (runs(backend, n, out) && step(a) != NO_STEP && step(b) != NO_STEP) {
+            KernelCall call = backend.cl().kernel(RUNS_FILE, "binary_runs", dtype, op.isComparison() ? CONTIGUOUS_COMPARE : CONTIGUOUS)
+                    .arg(op.ordinal()).arg(n).arg(RUN_LEN);
+            stepped(stepped(call, a), b);
+            offset(call, out).errorFlag().launch(FusedArgs.ceilDiv(n, RUN_LEN));
+            return;
+        }
         boolean strided = isStrided(a, b, out);
         String extra = op.isComparison() ? (strided ? STRIDED_COMPARE : CONTIGUOUS_COMPARE) : (strided ? STRIDED : CONTIGUOUS);
         backend.cl().kernel(FILE, "binary", dtype, extra)
@@ -56,8 +76,43 @@ final class OpenClElementwise {
         sameDType("where", dtype, b.dtype());
         sameDType("where output", dtype, out.dtype());
         int n = out.numel();
+        if (runs(backend, n, out) && step(cond) == 1 && step(a) != NO_STEP && step(b) != NO_STEP) {
+            KernelCall call = backend.cl().kernel(RUNS_FILE, "where_runs", dtype, CONTIGUOUS).arg(n).arg(RUN_LEN);
+            stepped(stepped(offset(call, cond), a), b);
+            offset(call, out).launch(FusedArgs.ceilDiv(n, RUN_LEN));
+            return;
+        }
         backend.cl().kernel(FILE, "where", dtype, options(cond, a, b, out))
                 .arg(n).view(cond).view(a).view(b).view(out).launch(n);
+    }
+
+    /** Whether the run kernels serve a launch of {@code n} elements into {@code out}: on CPU devices, for a contiguous output. */
+    private static boolean runs(OpenClBackend backend, int n, BufferView out) {
+        return n > 0 && "CPU".equals(backend.cl().properties().kind()) && step(out) == 1;
+    }
+
+    /**
+     * How a view's elements follow its flat positions once its dimensions are merged: 1 when
+     * contiguous, 0 when one value is broadcast to all, else {@link #NO_STEP}.
+     */
+    private static int step(BufferView v) {
+        int[] packed = StridedArg.pack(v.layout());
+        int rank = packed[2 * StridedArg.MAX_RANK + 1];
+        if (rank == 0) {
+            return 0;
+        }
+        int stride = packed[StridedArg.MAX_RANK];
+        return rank == 1 && (stride == 0 || stride == 1) ? stride : NO_STEP;
+    }
+
+    /** A contiguous view as (buffer, offset). */
+    private static KernelCall offset(KernelCall call, BufferView v) {
+        return call.arg(v.buffer()).arg(v.layout().offset());
+    }
+
+    /** A contiguous or broadcast view as (buffer, offset, step). */
+    private static KernelCall stepped(KernelCall call, BufferView v) {
+        return offset(call, v).arg(step(v));
     }
 
     /** The op codes, plus -DSTRIDED unless every view is contiguous (then kernels index offset + i). */

@@ -136,6 +136,61 @@ class OpenClPrimitivesTest {
         }
     }
 
+    /** A single value (stride 0) broadcast to {@code n} elements, read from position 2 of its storage. */
+    private static Twin broadcastValue(DType dtype, int n, double value) {
+        return twin(dtype, new Layout(Shape.of(n), new int[]{0}, 2), new double[]{0, 0, value});
+    }
+
+    /** elementwise_runs.cl on CPU devices: runs of 512 with a shorter last one, contiguous operands and broadcast single values. */
+    @Test
+    void runsOverContiguousViewsAndBroadcastValues() {
+        int n = 1300;
+        for (DType dtype : new DType[]{DType.F32, DType.I32}) {
+            Twin a = contiguous(dtype, 21, n);
+            double[] nonZero = Twin.random(dtype, n, 22);
+            for (int i = 0; i < n; i++) {
+                nonZero[i] = nonZero[i] == 0 ? 3 : nonZero[i];
+            }
+            Twin b = twin(dtype, Layout.contiguous(Shape.of(n)), nonZero);
+            Twin value = broadcastValue(dtype, n, -2);
+            Twin[][] pairs = {{a, b}, {a, value}, {value, b}, {value, value}};
+            for (BinaryOp op : BinaryOp.values()) {
+                if (!OpenClSupport.binary(op, dtype) || op == BinaryOp.POW) {
+                    continue;
+                }
+                for (Twin[] pair : pairs) {
+                    DType outType = op.isComparison() ? DType.BOOL : dtype;
+                    Twin out = contiguous(outType, 23, n);
+                    cpu.binary(op, pair[0].cpu(), pair[1].cpu(), out.cpu());
+                    cl.binary(op, pair[0].cl(), pair[1].cl(), out.cl());
+                    check(out, 2e-6, 1e-6, dtype + " binary " + op + " of " + pair[0].cl().layout() + " and " + pair[1].cl().layout());
+                    out.release();
+                }
+            }
+            Twin cond = contiguous(DType.BOOL, 24, n);
+            for (Twin[] pair : pairs) {
+                Twin out = contiguous(dtype, 25, n);
+                cpu.where(cond.cpu(), pair[0].cpu(), pair[1].cpu(), out.cpu());
+                cl.where(cond.cl(), pair[0].cl(), pair[1].cl(), out.cl());
+                check(out, 0, 0, dtype + " where of " + pair[0].cl().layout() + " and " + pair[1].cl().layout());
+                out.release();
+            }
+            UnaryOp[] unaryOps = dtype.isFloating()
+                    ? new UnaryOp[]{UnaryOp.RELU, UnaryOp.NEG, UnaryOp.ABS, UnaryOp.SQUARE, UnaryOp.EXP}
+                    : new UnaryOp[]{UnaryOp.NEG, UnaryOp.ABS};
+            for (UnaryOp op : unaryOps) {
+                Twin out = contiguous(dtype, 26, n);
+                cpu.unary(op, a.cpu(), out.cpu());
+                cl.unary(op, a.cl(), out.cl());
+                check(out, 2e-6, 1e-6, dtype + " unary " + op);
+                out.release();
+            }
+            for (Twin t : new Twin[]{a, b, value, cond}) {
+                t.release();
+            }
+        }
+    }
+
     @Test
     void integerDivisionByZeroIsReportedAtSynchronize() {
         Twin a = twin(DType.I32, Layout.contiguous(Shape.of(3)), new double[]{4, 5, 6});
