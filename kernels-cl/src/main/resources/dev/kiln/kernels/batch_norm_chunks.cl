@@ -19,6 +19,61 @@ INLINE int chunk_count(int s, int len, int k) {
     return left < len ? left : len;
 }
 
+/*
+ * Sums over a chunk in four interleaved lanes, added pairwise at the end: a fixed order (the same
+ * result every run) whose independent additions the compiler can run as one vector.
+ */
+INLINE ACC chunk_sum(GLOBAL const T *v, int count) {
+    ACC s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int k = 0;
+    for (; k + 4 <= count; k += 4) {
+        s0 += v[k];
+        s1 += v[k + 1];
+        s2 += v[k + 2];
+        s3 += v[k + 3];
+    }
+    for (; k < count; k++) {
+        s0 += v[k];
+    }
+    return (s0 + s1) + (s2 + s3);
+}
+
+INLINE ACC chunk_squared_deviations(GLOBAL const T *v, int count, ACC mean) {
+    ACC s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int k = 0;
+    for (; k + 4 <= count; k += 4) {
+        ACC d0 = (ACC) v[k] - mean;
+        ACC d1 = (ACC) v[k + 1] - mean;
+        ACC d2 = (ACC) v[k + 2] - mean;
+        ACC d3 = (ACC) v[k + 3] - mean;
+        s0 += d0 * d0;
+        s1 += d1 * d1;
+        s2 += d2 * d2;
+        s3 += d3 * d3;
+    }
+    for (; k < count; k++) {
+        ACC d = (ACC) v[k] - mean;
+        s0 += d * d;
+    }
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* sum of dy * (x - mean) over a chunk, in the lanes of chunk_sum. */
+INLINE ACC chunk_dot_deviations(GLOBAL const T *dy, GLOBAL const T *x, int count, ACC mean) {
+    ACC s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int k = 0;
+    for (; k + 4 <= count; k += 4) {
+        s0 += (ACC) dy[k] * ((ACC) x[k] - mean);
+        s1 += (ACC) dy[k + 1] * ((ACC) x[k + 1] - mean);
+        s2 += (ACC) dy[k + 2] * ((ACC) x[k + 2] - mean);
+        s3 += (ACC) dy[k + 3] * ((ACC) x[k + 3] - mean);
+    }
+    for (; k < count; k++) {
+        s0 += (ACC) dy[k] * ((ACC) x[k] - mean);
+    }
+    return (s0 + s1) + (s2 + s3);
+}
+
 /* partial[2g] = mean of chunk g, partial[2g + 1] = sum of squared deviations from that mean. */
 KERNEL void KNAME(batch_norm_chunk_stats)(int chunks_total, int s, int len, int chunks,
                                           GLOBAL const T *x, int x_off, GLOBAL ACC *partial) {
@@ -30,18 +85,9 @@ KERNEL void KNAME(batch_norm_chunk_stats)(int chunks_total, int s, int len, int 
     int k = g - p * chunks;
     int count = chunk_count(s, len, k);
     GLOBAL const T *xc = x + x_off + (i64) p * s + (i64) k * len;
-    ACC sum = 0;
-    for (int i = 0; i < count; i++) {
-        sum += xc[i];
-    }
-    ACC mean = sum / count;
-    ACC sq = 0;
-    for (int i = 0; i < count; i++) {
-        ACC d = (ACC) xc[i] - mean;
-        sq += d * d;
-    }
+    ACC mean = chunk_sum(xc, count) / count;
     partial[2 * g] = mean;
-    partial[2 * g + 1] = sq;
+    partial[2 * g + 1] = chunk_squared_deviations(xc, count, mean);
 }
 
 /*
@@ -132,15 +178,8 @@ KERNEL void KNAME(batch_norm_backward_chunk_sums)(int chunks_total, int c, int s
     i64 start = (i64) p * s + (i64) k * len;
     GLOBAL const T *dc = dy + dy_off + start;
     GLOBAL const T *xc = x + x_off + start;
-    ACC sum_dy = 0;
-    ACC sum_dyx = 0;
-    for (int i = 0; i < count; i++) {
-        ACC d = dc[i];
-        sum_dy += d;
-        sum_dyx += d * ((ACC) xc[i] - mean);
-    }
-    partial[2 * g] = sum_dy;
-    partial[2 * g + 1] = sum_dyx * (ACC) save_inv_std[si_off + ch];
+    partial[2 * g] = chunk_sum(dc, count);
+    partial[2 * g + 1] = chunk_dot_deviations(dc, xc, count, mean) * (ACC) save_inv_std[si_off + ch];
 }
 
 /*
