@@ -7,13 +7,18 @@ import dev.kiln.api.errors.ShapeMismatchException;
 import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.Op;
 import dev.kiln.api.spi.ReduceOp;
+import java.util.Arrays;
 
 /**
- * Host side of reduce.cl. Splits x's layout into the kept dimensions (one work-group per output
- * element) and the reduced ones (walked by the group in a fixed order).
+ * Host side of reduce.cl and reduce_rows.cl. Splits x's layout into the kept dimensions (one
+ * work-group per output element; on CPU devices, except argmax, one work-item) and the reduced ones
+ * (walked in a fixed order).
  */
 final class OpenClReduce {
     private static final String FILE = "reduce.cl";
+    private static final String ROWS_FILE = "reduce_rows.cl";
+    /** reduce_rows.cl launches of fewer outputs take a group per output (see {@link #reduceRows}). */
+    private static final int ONE_PER_GROUP_BELOW = 256;
     private static final int MAX_GROUP = 256;
     private static final String OP_CODES = opCodes();
 
@@ -55,11 +60,39 @@ final class OpenClReduce {
             throw new IllegalArgumentException("reduce " + op.id() + " of an empty range (x " + x.shape() + ", axes "
                     + java.util.Arrays.toString(axes) + ") has no value; PyTorch raises here too");
         }
+        if (op != ReduceOp.ARGMAX && "CPU".equals(backend.cl().properties().kind())) {
+            reduceRows(backend, op, x, kept, red, outputs, count, out);
+            return;
+        }
         int group = groupSize(count, backend.cl().properties().maxWorkGroupSize());
         String extra = OP_CODES + (op == ReduceOp.ARGMAX ? " -DARGMAX" : "");
         backend.cl().kernel(FILE, "reduce", dtype, extra)
                 .arg(op.ordinal()).arg(count).strided(kept).strided(red).arg(x.buffer()).view(out)
                 .launch(new long[]{(long) outputs * group}, new long[]{group});
+    }
+
+    /**
+     * reduce_rows.cl: one work-item per output, its reduced range (merged) walked as rows of the
+     * last reduced dimension. Fewer outputs than {@link #ONE_PER_GROUP_BELOW} go one per group, so
+     * that a CPU driver spreads them over its threads (it runs a group on one).
+     */
+    private static void reduceRows(OpenClBackend backend, ReduceOp op, BufferView x, Layout kept, Layout red, int outputs,
+                                   int count, BufferView out) {
+        int[] packed = StridedArg.pack(red);
+        int rank = packed[2 * StridedArg.MAX_RANK + 1];
+        int len = rank == 0 ? Math.min(count, 1) : packed[rank - 1];
+        int step = rank == 0 ? 0 : packed[StridedArg.MAX_RANK + rank - 1];
+        int outer = Math.max(0, rank - 1);
+        int[] rowDims = Arrays.copyOfRange(packed, 0, outer);
+        int[] rowStrides = Arrays.copyOfRange(packed, StridedArg.MAX_RANK, StridedArg.MAX_RANK + outer);
+        KernelCall call = backend.cl().kernel(ROWS_FILE, "reduce_rows", x.dtype(), OP_CODES)
+                .arg(op.ordinal()).arg(outputs).arg(count).arg(len).arg(step)
+                .strided(kept).strided(new Layout(Shape.of(rowDims), rowStrides, 0)).arg(x.buffer()).view(out);
+        if (outputs < ONE_PER_GROUP_BELOW) {
+            call.launch(new long[]{outputs}, new long[]{1});
+        } else {
+            call.launch(outputs);
+        }
     }
 
     /** The kept (or reduced) dimensions of x as their own layout; only the kept part carries x's offset. */
