@@ -19,7 +19,8 @@ import java.util.Locale;
  * Lines read {@code kiln WORKLOAD median M min A max B UNIT}, in GFLOP/s for products,
  * milliseconds for conv2d and attention, samples/s for the MLP, LeNet and Fashion-MNIST CNN training steps and
  * steps/s for the Transformer's; attention also prints the bytes it needed beyond its operands
- * (allocator peak, and Java heap allocated by all threads).
+ * (allocator peak, and Java heap allocated by all threads). With {@code -Dkiln.opencl.profile=true}, OpenCL
+ * workloads also print each kernel's device milliseconds per call ({@link KernelTimes}).
  */
 public final class KilnBench {
     private static final long WARMUP_NANOS = 1_500_000_000L;
@@ -71,12 +72,13 @@ public final class KilnBench {
             String memory = f[0].equals("attention") ? extraMemory(backend, w) : "";
             boolean timed = f[0].equals("conv2d") || f[0].equals("attention");
             Measurement m = Measurement.of(w, reps, warmup, WARMUP_NANOS, REP_NANOS);
-            return timed
+            String line = timed
                     // ops without a rate in the table are reported as times: the peers print milliseconds
                     ? String.format(Locale.ROOT, "kiln %s median %.2f min %.2f max %.2f ms%s",
                             spec, millis(w, m.median()), millis(w, m.max()), millis(w, m.min()), memory)
                     : String.format(Locale.ROOT, "kiln %s median %.2f min %.2f max %.2f %s",
                             spec, m.median(), m.min(), m.max(), m.unit());
+            return line + KernelTimes.of(spec, backend, w);
         }
     }
 
