@@ -9,6 +9,25 @@
  */
 #include "prelude.h"
 
+#if IS_FLOAT
+#ifdef KILN_F64
+typedef double4 T4;
+typedef double8 T8;
+typedef long4 MASK4;
+#else
+typedef float4 T4;
+typedef float8 T8;
+typedef int4 MASK4;
+#endif
+
+/* The scalar rule on four lanes: v (at index at) replaces the best so far when greater, or NaN. */
+INLINE void take_if_greater4(T4 v, int4 at, T4 *best_value, int4 *best) {
+    MASK4 take = isgreater(v, *best_value) | isnan(v);
+    *best_value = select(*best_value, v, take);
+    *best = select(*best, at, convert_int4(take));
+}
+#endif
+
 /*
  * Windows two wide at stride two without padding along x (MaxPool2d(2) and friends): each input
  * row of the window updates every output of the row in turn, so the loop over outputs is the
@@ -18,6 +37,42 @@
 INLINE void pairs_max_rows(GLOBAL const T *in, int w, int ow, int y_start, int y_end, GLOBAL T *o, GLOBAL int *idx) {
     GLOBAL const T *src = in + (i64) y_start * w;
     int at = y_start * w;
+    if (y_end - y_start == 2) {
+        GLOBAL const T *below = src + w;
+        int ox = 0;
+#if IS_FLOAT
+        // 2 x 2 windows, four outputs at a time in explicit vectors (the compiler does not vectorise this loop)
+        for (; ox + 4 <= ow; ox += 4) {
+            T8 top = vload8(0, src + 2 * ox);
+            T8 bottom = vload8(0, below + 2 * ox);
+            int4 first = (int4) (at + 2 * ox) + (int4) (0, 2, 4, 6);
+            T4 best_value = top.even;
+            int4 best = first;
+            take_if_greater4(top.odd, first + 1, &best_value, &best);
+            take_if_greater4(bottom.even, first + w, &best_value, &best);
+            take_if_greater4(bottom.odd, first + w + 1, &best_value, &best);
+            vstore4(best_value, 0, o + ox);
+            vstore4(best, 0, idx + ox);
+        }
+#endif
+        for (; ox < ow; ox++) {
+            T best_value = src[2 * ox];
+            int best = at + 2 * ox;
+            T v = src[2 * ox + 1];
+            int take = v > best_value || isnan(v);
+            best_value = take ? v : best_value;
+            best = take ? at + 2 * ox + 1 : best;
+            v = below[2 * ox];
+            take = v > best_value || isnan(v);
+            best_value = take ? v : best_value;
+            best = take ? at + w + 2 * ox : best;
+            v = below[2 * ox + 1];
+            take = v > best_value || isnan(v);
+            o[ox] = take ? v : best_value;
+            idx[ox] = take ? at + w + 2 * ox + 1 : best;
+        }
+        return;
+    }
     for (int ox = 0; ox < ow; ox++) {
         T a = src[2 * ox];
         T b = src[2 * ox + 1];

@@ -32,16 +32,17 @@ class PoolKernelsTest {
         try (BackendPair b = BackendPair.open()) {
             Assumptions.assumeTrue(b.runs(dtype), "device has no fp64");
             Random random = new Random(3);
-            int[] shape = {2, 3, 7, 9};
+            int[] shape = {2, 3, 7, 13}; // 13 wide: 2 x 2 windows take a vector of four outputs, then two alone
             int n = Shape.of(shape).numel();
             double[] values = BackendPair.gaussian(random, n);
             for (int i = 0; i < n; i += 7) {
                 values[i] = Math.round(values[i]); // ties: the first maximum must win
             }
             values[17] = Double.NaN;
+            values[13 + 1] = Double.NaN; // inside the first 2 x 2 window, in the second row
             BufferView[] x = b.both(dtype, values, shape);
             for (Pool2dParams p : GEOMETRIES) {
-                int[] outShape = {2, 3, p.outH(7), p.outW(9)};
+                int[] outShape = {2, 3, p.outH(7), p.outW(13)};
                 int outN = Shape.of(outShape).numel();
                 BufferView[] dy = b.both(dtype, BackendPair.gaussian(random, outN), outShape);
                 BufferView[] out = b.zerosBoth(dtype, outShape);
