@@ -35,6 +35,10 @@ KERNEL void KNAME(unary_runs)(int op, int n, int len, GLOBAL const T *x_buf, int
         UNARY_RUN(UNARY_RSQRT)
         UNARY_RUN(UNARY_SQUARE)
         UNARY_RUN(UNARY_RECIPROCAL)
+        UNARY_RUN(UNARY_TANH)
+        UNARY_RUN(UNARY_SIGMOID)
+        UNARY_RUN(UNARY_ABS)
+        UNARY_RUN(UNARY_GELU)
 #endif
         default:
             for (int k = 0; k < count; k++) {
