@@ -11,11 +11,13 @@
 #include "conv_geometry.h"
 #include "conv_window.h"
 
-/* 64 bytes of lanes: one AVX-512 register */
+/* 64 bytes of lanes (one AVX-512 register) for the products; 32 for copying the short runs of a row */
 #if defined(KILN_F64)
 #define VW 8
+#define RW 4
 #else
 #define VW 16
+#define RW 8
 #endif
 #define VPASTE(a, b) a##b
 #define VNAME(a, b) VPASTE(a, b)
@@ -23,6 +25,9 @@
 #define VT VNAME(T, VW)
 #define VLOAD VNAME(vload, VW)
 #define VSTORE VNAME(vstore, VW)
+#define RT VNAME(T, RW)
+#define RLOAD VNAME(vload, RW)
+#define RSTORE VNAME(vstore, RW)
 /* Output channels per work-item of the forward product; taps per work-item of the input gradient's. */
 #define CB 8
 /* Output channels x taps per work-item of the weight gradient. */
@@ -31,6 +36,39 @@
 
 INLINE int padded_positions(ConvGeometry g) {
     return (g.oh * g.ow + VW - 1) / VW * VW;
+}
+
+/* dst[j] = 0 for j in [0, len), RW at a time while they fit. */
+INLINE void zero_run(GLOBAL T *dst, int len) {
+    int j = 0;
+    for (; j + RW <= len; j += RW) {
+        RSTORE((RT) 0, 0, dst + j);
+    }
+    for (; j < len; j++) {
+        dst[j] = 0;
+    }
+}
+
+/* dst[j] = src[j] for j in [0, len), RW at a time while they fit. */
+INLINE void copy_run(GLOBAL T *dst, GLOBAL const T *src, int len) {
+    int j = 0;
+    for (; j + RW <= len; j += RW) {
+        RSTORE(RLOAD(0, src + j), 0, dst + j);
+    }
+    for (; j < len; j++) {
+        dst[j] = src[j];
+    }
+}
+
+/* dst[j] += src[j] for j in [0, len), RW at a time while they fit. */
+INLINE void add_run(GLOBAL T *dst, GLOBAL const T *src, int len) {
+    int j = 0;
+    for (; j + RW <= len; j += RW) {
+        RSTORE(RLOAD(0, dst + j) + RLOAD(0, src + j), 0, dst + j);
+    }
+    for (; j < len; j++) {
+        dst[j] += src[j];
+    }
 }
 
 /* Work-item r of a product over (image, group, block of channels or taps, span of positions), spans fastest; past the last one, n >= batch. */
@@ -89,32 +127,21 @@ KERNEL void KNAME(conv2d_columns)(CONV_ARGS, GLOBAL const T *x, int x_off, GLOBA
     int oy1 = max(oy0, end_inside(y0, g.stride_h, g.h, g.oh));
     int ox0 = min(first_inside(x0, g.stride_w, 0), g.ow);
     int ox1 = max(ox0, end_inside(x0, g.stride_w, g.w, g.ow));
-    for (int s = 0; s < oy0 * g.ow; s++) {
-        dst[s] = 0;
-    }
+    zero_run(dst, oy0 * g.ow);
     for (int oy = oy0; oy < oy1; oy++) {
         GLOBAL T *row = dst + oy * g.ow;
         int at = (y0 + oy * g.stride_h) * g.w + x0;
-        for (int ox = 0; ox < ox0; ox++) {
-            row[ox] = 0;
-        }
+        zero_run(row, ox0);
         if (g.stride_w == 1) {
-            /* the common case, a contiguous copy the compiler vectorises */
-            for (int ox = ox0; ox < ox1; ox++) {
-                row[ox] = src[at + ox];
-            }
+            copy_run(row + ox0, src + at + ox0, ox1 - ox0);
         } else {
             for (int ox = ox0; ox < ox1; ox++) {
                 row[ox] = src[at + ox * g.stride_w];
             }
         }
-        for (int ox = ox1; ox < g.ow; ox++) {
-            row[ox] = 0;
-        }
+        zero_run(row + ox1, g.ow - ox1);
     }
-    for (int s = oy1 * g.ow; s < sp; s++) {
-        dst[s] = 0;
-    }
+    zero_run(dst + oy1 * g.ow, sp - oy1 * g.ow);
 }
 
 /*
@@ -237,9 +264,7 @@ KERNEL void KNAME(conv2d_columns_backward)(CONV_ARGS, GLOBAL const T *dcols, GLO
     int sp = padded_positions(g);
     GLOBAL const T *src = dcols + (i64) plane * taps * sp;
     GLOBAL T *dst = dx + dx_off + (i64) r * g.w;
-    for (int ix = 0; ix < g.w; ix++) {
-        dst[ix] = 0;
-    }
+    zero_run(dst, g.w);
     for (int ky = 0; ky < g.kh; ky++) {
         int oy = tapped_by(iy, ky, g.pad_h, g.dil_h, g.stride_h, g.oh);
         if (oy < 0) {
@@ -252,9 +277,7 @@ KERNEL void KNAME(conv2d_columns_backward)(CONV_ARGS, GLOBAL const T *dcols, GLO
             int e = end_inside(x0, g.stride_w, g.w, g.ow);
             GLOBAL const T *row = src + (i64) (ky * g.kw + kx) * sp + oy * g.ow;
             if (g.stride_w == 1) {
-                for (int ox = b; ox < e; ox++) {
-                    dst[x0 + ox] += row[ox];
-                }
+                add_run(dst + x0 + b, row + b, e - b);
             } else {
                 for (int ox = b; ox < e; ox++) {
                     dst[x0 + ox * g.stride_w] += row[ox];
