@@ -200,16 +200,27 @@ public final class Tensor implements AutoCloseable {
         this.requiresGrad = true;
     }
 
-    /** Used by {@link Autograd#backward}: adds {@code g} into this leaf's gradient, which the leaf owns. */
-    public void accumulateGrad(Tensor g) {
+    /**
+     * Used by {@link Autograd#backward}: adds {@code g} into this leaf's gradient, which the leaf owns.
+     * A first gradient that the backward pass made itself ({@code madeByBackward}) and that nothing
+     * else holds is taken over instead of copied: a copy launch per parameter per step saved.
+     */
+    public void accumulateGrad(Tensor g, boolean madeByBackward) {
         if (!requiresGrad) {
             return;
         }
         if (grad == null) {
-            grad = g.copy().detachFromScopes();
+            grad = madeByBackward && canTakeOver(g) ? new Tensor(backend, g.buffer.retain(), g.layout).detachFromScopes()
+                    : g.copy().detachFromScopes();
         } else {
             backend.binary(BinaryOp.ADD, grad.view(), g.expandTo(grad.shape()).view(), grad.view());
         }
+    }
+
+    /** Whether {@code g}'s buffer can become this leaf's gradient: held by g alone, laid out as this leaf. */
+    private boolean canTakeOver(Tensor g) {
+        return g.buffer.refCount() == 1 && g.backend == backend && g.dtype() == dtype() && g.layout.offset() == 0
+                && g.isContiguous() && g.shape().equals(shape());
     }
 
     /** Back-propagates from this scalar (or single-element) tensor. */

@@ -82,7 +82,7 @@ public final class Autograd {
         List<Tensor> order = topologicalOrder(root);
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, gradOutput);
-        // Intermediate gradients die with this scope; leaves keep copies of theirs.
+        // Intermediate gradients die with this scope; leaves take theirs over or keep copies.
         try (NoGrad ignored = noGrad(); Scope scope = Scope.open()) {
             for (int i = order.size() - 1; i >= 0; i--) {
                 Tensor t = order.get(i);
@@ -92,7 +92,8 @@ public final class Autograd {
                 }
                 GradNode node = t.gradNode();
                 if (node == null) {
-                    t.accumulateGrad(g);
+                    // a gradient this pass made is the leaf's to keep; the caller's gradOutput is not
+                    t.accumulateGrad(g, scope.owns(g));
                     continue;
                 }
                 Tensor[] inputGrads = node.apply(g);
