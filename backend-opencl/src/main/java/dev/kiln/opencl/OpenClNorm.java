@@ -8,7 +8,10 @@ import dev.kiln.api.errors.ShapeMismatchException;
 import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.Op;
 
-/** Host side of norm.cl and layer_norm_rows.cl: layer norm and batch norm, forward and backward. */
+/**
+ * Host side of norm.cl and layer_norm_rows.cl: layer norm and batch norm, forward and backward
+ * (batch norm's training forward and its backward launch batch_norm_chunks.cl through {@link BatchNormChunks}).
+ */
 final class OpenClNorm {
     private static final String FILE = "norm.cl";
     private static final String ROWS_FILE = "layer_norm_rows.cl";
