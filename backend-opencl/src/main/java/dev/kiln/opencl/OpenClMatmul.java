@@ -5,22 +5,26 @@ import dev.kiln.api.Layout;
 import dev.kiln.api.Shape;
 import dev.kiln.api.errors.ShapeMismatchException;
 import dev.kiln.api.spi.BufferView;
+import dev.kiln.api.spi.DeviceBuffer;
 import dev.kiln.api.spi.Op;
 import java.util.Arrays;
 
 /**
- * Host side of matmul.cl. Every operand is read through its own strides (transposed, sliced or
+ * Host side of matmul.cl and matmul_pack.cl. Every operand is read through its own strides (transposed, sliced or
  * broadcast views need no packing copy); small products use the direct kernel, the rest the tiled
  * GEMM with parameters from the tuning table (the direct kernel again when no table line fits the device).
  */
 public final class OpenClMatmul {
     private static final String FILE = "matmul.cl";
+    private static final String PACK_FILE = "matmul_pack.cl";
     /** Below this many multiply-adds per matrix, or this few rows or columns, the direct kernel wins. */
     private static final long DIRECT_MAX_WORK = 64L * 64 * 64;
     private static final int DIRECT_MAX_SIDE = 8;
     /** Work-group of the direct kernel where the device allows 64 work-items per group. */
     private static final int DIRECT_GROUP_N = 16;
     private static final int DIRECT_GROUP_M = 4;
+    /** With fewer rows of a, copying a transposed b row-major costs more than it saves. */
+    private static final int MIN_ROWS_TO_PACK = 8;
 
     private OpenClMatmul() {
     }
@@ -32,7 +36,45 @@ public final class OpenClMatmul {
             int n = out.shape().dim(r - 1);
             int k = a.shape().dim(r - 1);
             GemmParams tiled = GemmTuningTable.lookup(backend.cl().properties(), a.dtype().byteSize());
-            launch(backend, a, b, out, tiled != null && useTiled(tiled, m, n, k) ? tiled : null);
+            GemmParams chosen = tiled != null && useTiled(tiled, m, n, k) ? tiled : null;
+            if (chosen != null && chosen.staging() == GemmParams.Staging.GLOBAL && transposedRows(b) && m >= MIN_ROWS_TO_PACK) {
+                launchWithRowMajorB(backend, a, b, out, chosen);
+            } else {
+                launch(backend, a, b, out, chosen);
+            }
+        }
+    }
+
+    /** Whether b runs along k and jumps along n (a transposed view, such as a Linear layer's weight^T). */
+    private static boolean transposedRows(BufferView b) {
+        int[] strides = b.layout().strides();
+        int r = strides.length;
+        return strides[r - 1] != 1 && strides[r - 2] == 1 && b.shape().dim(r - 1) > 1;
+    }
+
+    /**
+     * Global staging loads a row of b's tile as one vector only where b's rows are contiguous; a
+     * transposed b would be read an element per column. Copying it row-major first (matmul_pack.cl)
+     * costs k x n element moves against the product's m x k x n multiply-adds.
+     */
+    private static void launchWithRowMajorB(OpenClBackend backend, BufferView a, BufferView b, BufferView out, GemmParams tiled) {
+        int r = b.shape().rank();
+        int k = b.shape().dim(r - 2);
+        int n = b.shape().dim(r - 1);
+        Shape batch = batchOf(out.shape());
+        int[] sb = b.layout().strides();
+        DeviceBuffer packed = backend.allocate(b.dtype(), batch.numel() * k * n);
+        try {
+            int rows = batch.numel() * k;
+            backend.cl().kernel(PACK_FILE, "matmul_pack_b", b.dtype(), "")
+                    .arg(rows).arg(k).arg(n).strided(batchLayout(b.layout(), batch)).arg(sb[r - 2]).arg(sb[r - 1])
+                    .arg(b.buffer()).arg(packed).launch(rows);
+            int[] dims = Arrays.copyOf(batch.toArray(), r);
+            dims[r - 2] = k;
+            dims[r - 1] = n;
+            launch(backend, a, BufferView.contiguous(packed, Shape.of(dims)), out, tiled);
+        } finally {
+            packed.release();
         }
     }
 
@@ -109,13 +151,15 @@ public final class OpenClMatmul {
         }
     }
 
-    /** Global staging reads rows through constant unit strides when the views allow it, so its loads become vector loads. */
+    /**
+     * Global staging reads through constant unit strides where the views have them, each operand on
+     * its own, so that its loads along a row of b become vector loads.
+     */
     private static String options(GemmParams tiled, int sak, int sbn, int son) {
-        if (tiled == null) {
-            return "";
+        if (tiled == null || tiled.staging() != GemmParams.Staging.GLOBAL) {
+            return tiled == null ? "" : tiled.options();
         }
-        boolean unit = tiled.staging() == GemmParams.Staging.GLOBAL && sak == 1 && sbn == 1 && son == 1;
-        return unit ? tiled.options() + " -DUNIT_STRIDES" : tiled.options();
+        return tiled.options() + (sak == 1 ? " -DUNIT_SAK" : "") + (sbn == 1 ? " -DUNIT_SBN" : "") + (son == 1 ? " -DUNIT_SON" : "");
     }
 
     /**

@@ -13,18 +13,25 @@
  *  - -DGLOBAL_TILES (CPU devices such as PoCL): no local memory and no barrier; a work-item owns
  *    WPTN consecutive columns and reads a and b straight from global memory, k unrolled by TK,
  *    so the compiler turns each row of its tile into SIMD multiply-adds on contiguous loads.
- * -DUNIT_STRIDES (sak = sbn = son = 1) lets the compiler see that those loads are contiguous.
+ * -DUNIT_SAK, -DUNIT_SBN and -DUNIT_SON (that stride is 1) let the compiler see which loads and stores
+ * are contiguous; b's rows along n matter most, as they become the vector loads.
  * TM, TN, TK, WPTM, WPTN and VW come as -D options (see the tuning table gemm-tuning.txt).
  */
 #include "prelude.h"
 
-#ifdef UNIT_STRIDES
+#ifdef UNIT_SAK
 #define SAK 1
-#define SBN 1
-#define SON 1
 #else
 #define SAK sak
+#endif
+#ifdef UNIT_SBN
+#define SBN 1
+#else
 #define SBN sbn
+#endif
+#ifdef UNIT_SON
+#define SON 1
+#else
 #define SON son
 #endif
 
