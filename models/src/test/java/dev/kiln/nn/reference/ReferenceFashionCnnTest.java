@@ -30,7 +30,6 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The reference Fashion-MNIST CNN: 60,000 training images, 10,000 test images, >= 90% test accuracy.
@@ -40,11 +39,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The recipe is two epochs of Adam under a one-cycle rate peaking at 5e-3, without momentum cycling
  * as Kiln's {@link OneCycleLR}: PyTorch reaches 90.9-91.1% with it (two seeds) where three epochs of
  * cosine-annealed Adam 1e-3, the earlier recipe, reached 90.6% and two epochs of it 90.0%
- * ({@code models/reference/fashion_cnn_pytorch.py}). In one run Kiln reached 90.91% on cpu and
- * 90.97% on OpenCL (PoCL). The accuracy test runs on cpu only for now: in one of two CI runs the
- * JVM died of a segmentation fault (no hs_err file) after the OpenCL run had passed, while the cpu
- * run trained; until that is understood, CI does not train it on OpenCL. The determinism test uses
- * the bundled digits and runs on every backend.
+ * ({@code models/reference/fashion_cnn_pytorch.py}). Kiln reaches 90.91% on cpu and 90.81% on
+ * OpenCL (PoCL). Both tests run on every backend; the determinism test uses the bundled digits.
  */
 class ReferenceFashionCnnTest {
     private static final long SEED = 20240611L;
@@ -58,7 +54,7 @@ class ReferenceFashionCnnTest {
 
     /** Adam under a per-batch one-cycle rate over the whole run, batch 64. */
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = "cpu")
+    @MethodSource("backends")
     void reachesNinetyPercentTestAccuracy(String backendName) {
         boolean installed = Files.isRegularFile(DATA.resolve("train-images-idx3-ubyte.gz"))
                 || Files.isRegularFile(DATA.resolve("train-images-idx3-ubyte"));
