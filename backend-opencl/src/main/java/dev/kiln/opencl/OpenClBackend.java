@@ -32,11 +32,13 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     private final OpenClDevice cl;
     private final CachingAllocator allocator;
     private final OpenClConv.Kernels convKernels;
-    private final OpenClNorm.LayerNormKernels layerNormKernels;
+    private final RowKernels layerNormKernels;
+    private final RowKernels softmaxKernels;
 
     OpenClBackend(int index, OpenClDevice cl) {
         this.convKernels = OpenClConv.kernels(cl.properties());
-        this.layerNormKernels = OpenClNorm.layerNormKernels(cl.properties());
+        this.layerNormKernels = RowKernels.chosen(OpenClNorm.LAYER_NORM_PROPERTY, "layer_norm", cl.properties());
+        this.softmaxKernels = RowKernels.chosen(OpenClSoftmax.PROPERTY, "softmax", cl.properties());
         this.device = new Device("opencl", index);
         this.cl = cl;
         this.allocator = new CachingAllocator(device, new CachingAllocator.DeviceMemory() {
@@ -58,8 +60,13 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     }
 
     /** Which layer norm kernels this backend runs, chosen when it opened. */
-    OpenClNorm.LayerNormKernels layerNormKernels() {
+    RowKernels layerNormKernels() {
         return layerNormKernels;
+    }
+
+    /** Which softmax kernels this backend runs, chosen when it opened. */
+    RowKernels softmaxKernels() {
+        return softmaxKernels;
     }
 
     /** The OpenCL device behind this backend: its queue, programs and kernel launches. */

@@ -15,10 +15,8 @@ import dev.kiln.api.spi.Op;
 final class OpenClNorm {
     private static final String FILE = "norm.cl";
     private static final String ROWS_FILE = "layer_norm_rows.cl";
-    private static final String LAYER_NORM_PROPERTY = "kiln.opencl.layerNorm";
-
-    /** The layer norm kernel sets: a work-group per row (norm.cl) or a work-item per row (layer_norm_rows.cl). */
-    enum LayerNormKernels { GROUP, ROWS }
+    /** Chooses layer norm's {@link RowKernels}: norm.cl's group per row or layer_norm_rows.cl's work-item per row. */
+    static final String LAYER_NORM_PROPERTY = "kiln.opencl.layerNorm";
 
     private OpenClNorm() {
     }
@@ -37,7 +35,7 @@ final class OpenClNorm {
         if (rows == 0) {
             return;
         }
-        boolean perRow = backend.layerNormKernels() == LayerNormKernels.ROWS;
+        boolean perRow = backend.layerNormKernels() == RowKernels.ROWS;
         KernelCall call = perRow
                 ? backend.cl().kernel(ROWS_FILE, "layer_norm_forward_rows", dtype, "").arg(rows).arg(cols).acc(eps)
                 : backend.cl().kernel(FILE, "layer_norm_forward", dtype, options(backend)).arg(cols).acc(eps);
@@ -61,7 +59,7 @@ final class OpenClNorm {
         OpenClFusedChecks.numel(op, "mean", mean, rows, "one per row of x " + x.shape());
         OpenClFusedChecks.numel(op, "rstd", rstd, rows, "one per row of x " + x.shape());
         if (rows > 0) {
-            boolean perRow = backend.layerNormKernels() == LayerNormKernels.ROWS;
+            boolean perRow = backend.layerNormKernels() == RowKernels.ROWS;
             KernelCall call = perRow
                     ? backend.cl().kernel(ROWS_FILE, "layer_norm_backward_input_rows", dtype, "").arg(rows).arg(cols)
                     : backend.cl().kernel(FILE, "layer_norm_backward_input", dtype, options(backend)).arg(cols);
@@ -134,24 +132,6 @@ final class OpenClNorm {
             return;
         }
         BatchNormChunks.backward(backend, dtype, g.n, g.c, g.s, training, dy, x, weight, saveMean, saveInvStd, dx, dweight, dbias);
-    }
-
-    /**
-     * The layer norm kernels a backend on {@code device} runs: on CPU devices layer_norm_rows.cl, one
-     * work-item per row, because their drivers turn every barrier of a group reduction into another
-     * loop over the group; elsewhere norm.cl's group per row. The system property
-     * {@code kiln.opencl.layerNorm} ({@code auto}, {@code group} or {@code rows}) overrides that, so
-     * the tests run both sets on any device.
-     */
-    static LayerNormKernels layerNormKernels(OpenClDeviceProperties device) {
-        String chosen = System.getProperty(LAYER_NORM_PROPERTY, "auto");
-        return switch (chosen) {
-            case "auto" -> "CPU".equals(device.kind()) ? LayerNormKernels.ROWS : LayerNormKernels.GROUP;
-            case "group" -> LayerNormKernels.GROUP;
-            case "rows" -> LayerNormKernels.ROWS;
-            default -> throw new IllegalArgumentException("layer_norm: system property " + LAYER_NORM_PROPERTY + " is '" + chosen
-                    + "'; expected auto, group or rows");
-        };
     }
 
     /** One work-item per row for the per-row kernels, otherwise one group of {@link FusedArgs#groupSize} per row. */

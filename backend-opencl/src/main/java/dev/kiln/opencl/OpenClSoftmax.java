@@ -6,9 +6,12 @@ import dev.kiln.api.DType;
 import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.Op;
 
-/** Host side of softmax.cl: softmax and log-softmax over the last dimension, and their backward passes. */
+/** Host side of softmax.cl and softmax_rows.cl: softmax and log-softmax over the last dimension, and their backward passes. */
 final class OpenClSoftmax {
     private static final String FILE = "softmax.cl";
+    private static final String ROWS_FILE = "softmax_rows.cl";
+    /** Chooses softmax's {@link RowKernels}: softmax.cl's group per row or softmax_rows.cl's work-item per row. */
+    static final String PROPERTY = "kiln.opencl.softmax";
 
     private OpenClSoftmax() {
     }
@@ -20,6 +23,11 @@ final class OpenClSoftmax {
         int cols = OpenClFusedChecks.lastDim(op, x);
         int rows = cols == 0 ? 0 : x.numel() / cols;
         if (rows == 0) {
+            return;
+        }
+        if (backend.softmaxKernels() == RowKernels.ROWS) {
+            KernelCall call = backend.cl().kernel(ROWS_FILE, "softmax_forward_rows", dtype, "").arg(rows).arg(cols).arg(log ? 1 : 0);
+            view(view(call, x), out).launch(rows);
             return;
         }
         int group = rowGroup(backend, cols);
@@ -36,6 +44,11 @@ final class OpenClSoftmax {
         int cols = OpenClFusedChecks.lastDim(op, y);
         int rows = cols == 0 ? 0 : y.numel() / cols;
         if (rows == 0) {
+            return;
+        }
+        if (backend.softmaxKernels() == RowKernels.ROWS) {
+            KernelCall call = backend.cl().kernel(ROWS_FILE, "softmax_backward_rows", dtype, "").arg(rows).arg(cols).arg(log ? 1 : 0);
+            view(view(view(call, y), dy), dx).launch(rows);
             return;
         }
         int group = rowGroup(backend, cols);

@@ -5,15 +5,22 @@ import dev.kiln.api.spi.BufferView;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** softmax.cl against the CPU backend: rows shorter and longer than a work-group, a row of one, large logits. */
+/**
+ * softmax.cl and softmax_rows.cl against the CPU backend: rows shorter and longer than a work-group,
+ * a row of one, more rows than one group of the row kernels, large logits. Both kernel sets run on
+ * whatever device is here, whichever the backend would pick for it.
+ */
 class SoftmaxKernelsTest {
-    private static final int[][] SHAPES = {{1, 1}, {3, 7}, {5, 257}, {2, 3, 1000}};
+    private static final String PROPERTY = "kiln.opencl.softmax";
+    private static final int[][] SHAPES = {{1, 1}, {3, 7}, {5, 257}, {2, 3, 1000}, {70, 64}};
 
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"F32", "F64"})
-    void forwardAndBackwardMatchTheCpuBackend(DType dtype) {
+    @CsvSource({"F32, group", "F64, group", "F32, rows", "F64, rows"})
+    void forwardAndBackwardMatchTheCpuBackend(DType dtype, String kernels) {
+        String before = System.getProperty(PROPERTY);
+        System.setProperty(PROPERTY, kernels);
         try (BackendPair b = BackendPair.open()) {
             Assumptions.assumeTrue(b.runs(dtype), "device has no fp64");
             Random random = new Random(11);
@@ -43,6 +50,12 @@ class SoftmaxKernelsTest {
                     b.assertClose(what, y, dtype);
                     b.assertClose(what + " backward", dx, dtype);
                 }
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty(PROPERTY);
+            } else {
+                System.setProperty(PROPERTY, before);
             }
         }
     }
