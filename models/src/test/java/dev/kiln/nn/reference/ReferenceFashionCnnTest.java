@@ -39,7 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The recipe is two epochs of Adam under a one-cycle rate peaking at 5e-3, without momentum cycling
  * as Kiln's {@link OneCycleLR}: PyTorch reaches 90.9-91.1% with it (two seeds) where three epochs of
  * cosine-annealed Adam 1e-3, the earlier recipe, reached 90.6% and two epochs of it 90.0%
- * ({@code models/reference/fashion_cnn_pytorch.py}). Kiln reaches 90.91% on cpu and 90.81% on
+ * ({@code models/reference/fashion_cnn_pytorch.py}). Kiln reaches 90.91% on cpu and 90.8% on
  * OpenCL (PoCL). Both tests run on every backend; the determinism test uses the bundled digits.
  */
 class ReferenceFashionCnnTest {
