@@ -109,7 +109,7 @@ public final class KernelCall {
     public void launch(int n) {
         if (n > 0) {
             OpenClDeviceProperties p = device.properties();
-            launch(WorkGroups.linear(n, p.maxWorkGroupSize(), "CPU".equals(p.kind())));
+            launch(WorkGroups.linear(n, p.maxWorkGroupSize(), p.isCpu()));
         }
     }
 

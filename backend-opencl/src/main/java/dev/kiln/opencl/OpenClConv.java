@@ -118,7 +118,7 @@ final class OpenClConv {
     static Kernels kernels(OpenClDeviceProperties device) {
         String chosen = System.getProperty(CHOICE_PROPERTY, "auto");
         return switch (chosen) {
-            case "auto" -> "CPU".equals(device.kind()) ? Kernels.COLUMNS : Kernels.TILED;
+            case "auto" -> device.isCpu() ? Kernels.COLUMNS : Kernels.TILED;
             case "columns" -> Kernels.COLUMNS;
             case "rows" -> Kernels.ROWS;
             case "direct" -> Kernels.DIRECT;

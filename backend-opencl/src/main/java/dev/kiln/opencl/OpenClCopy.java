@@ -21,7 +21,7 @@ final class OpenClCopy {
         sameShape("copy", src, dst);
         int n = dst.numel();
         int inner = contiguousRun(src, dst);
-        if (inner >= MIN_RUN && "CPU".equals(backend.cl().properties().kind())) {
+        if (inner >= MIN_RUN && backend.cl().properties().isCpu()) {
             int runs = n / inner;
             backend.cl().kernel(ROWS_FILE, "copy_rows", dst.dtype(), "").arg(runs).arg(inner).view(src).view(dst).launch(runs);
             return;

@@ -21,6 +21,15 @@ record OpenClDeviceProperties(
         long maxWorkGroupSize,
         boolean fp64) {
 
+    /**
+     * Whether this is a CPU device (PoCL): its driver runs every work-group barrier as another loop
+     * over the group and starts each group as a task, so ops pick barrier-free kernels with larger
+     * per-work-item loops there.
+     */
+    boolean isCpu() {
+        return "CPU".equals(kind);
+    }
+
     /** Sorting rank: GPUs first, then accelerators, then CPUs and the rest. */
     int kindRank() {
         return switch (kind) {

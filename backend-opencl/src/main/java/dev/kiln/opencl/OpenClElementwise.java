@@ -88,7 +88,7 @@ final class OpenClElementwise {
 
     /** Whether the run kernels serve a launch of {@code n} elements into {@code out}: on CPU devices, for a contiguous output. */
     private static boolean runs(OpenClBackend backend, int n, BufferView out) {
-        return n > 0 && "CPU".equals(backend.cl().properties().kind()) && step(out) == 1;
+        return n > 0 && backend.cl().properties().isCpu() && step(out) == 1;
     }
 
     /**

@@ -60,7 +60,7 @@ final class OpenClReduce {
             throw new IllegalArgumentException("reduce " + op.id() + " of an empty range (x " + x.shape() + ", axes "
                     + java.util.Arrays.toString(axes) + ") has no value; PyTorch raises here too");
         }
-        if (op != ReduceOp.ARGMAX && "CPU".equals(backend.cl().properties().kind())) {
+        if (op != ReduceOp.ARGMAX && backend.cl().properties().isCpu()) {
             reduceRows(backend, op, x, kept, red, outputs, count, out);
             return;
         }

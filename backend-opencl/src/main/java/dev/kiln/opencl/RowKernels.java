@@ -14,7 +14,7 @@ enum RowKernels {
     static RowKernels chosen(String property, String op, OpenClDeviceProperties device) {
         String value = System.getProperty(property, "auto");
         return switch (value) {
-            case "auto" -> "CPU".equals(device.kind()) ? ROWS : GROUP;
+            case "auto" -> device.isCpu() ? ROWS : GROUP;
             case "group" -> GROUP;
             case "rows" -> ROWS;
             default -> throw new IllegalArgumentException(op + ": system property " + property + " is '" + value
