@@ -3,7 +3,7 @@
 Prints one line per workload, `PEER WORKLOAD median M min A max B UNIT`, the format of KilnBench.
 Usage: python3 peers.py numpy|torch REPS WARMUP WORKLOAD... (WORKLOAD as KilnBench names them,
 with the backend part naming the peer's device: sgemm:cpu:N, mlp:cpu, conv2d:cpu, attention:cpu,
-train-mlp:cpu, train-lenet:cpu, train-transformer:cpu).
+train-mlp:cpu, train-lenet:cpu, train-transformer:cpu, op-overhead:cpu, op-latency:cpu).
 
 The training steps are the twins of Kiln's MlpTrainingStep, LeNetTrainingStep and
 TransformerTrainingStep: the same models, loss and Adam (lr 1e-3) on one fixed batch, so a step is
@@ -182,6 +182,17 @@ def torch_workload(spec, reps, warmup):
             grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024.0
             seconds, tag = torch_timed(attention, reps, warmup)
             line("torch", spec, [s * 1e3 for s in seconds], "ms", f" peak-RSS-growth-MiB {grown:.1f}{tag}")
+        elif kind in ("op-overhead", "op-latency"):
+            # PyTorch's CPU ops run when called, so queueing and round trip are the same thing here
+            a, b, out = torch.rand(64), torch.rand(64), torch.empty(64)
+            calls = 1000
+
+            def adds():
+                for _ in range(calls):
+                    torch.add(a, b, out=out)
+
+            seconds, tag = torch_timed(adds, reps, warmup)
+            line("torch", spec, [s / calls * 1e6 for s in seconds], "us", tag)
 
 
 def CausalEncoder(nn):

@@ -1,12 +1,14 @@
 """Reads the lines of one side-by-side run and prints, per workload, Kiln's median and its ratio to each peer.
 
 For rates (GFLOP/s, samples/s, steps/s) the ratio is Kiln / peer (> 1: Kiln faster); for times (ms) it is peer / Kiln,
-so that > 1 always means Kiln is faster. The OpenCL backend is compared with CLBlast and with the
+so that > 1 always means Kiln is faster (likewise for microseconds per call). The OpenCL backend is compared with CLBlast and with the
 CPU peers' figures only where the workload names the same op.
 """
 import re
 import sys
 
+# units of time per call, where lower is faster
+TIMES = ("ms", "us")
 PATTERN = re.compile(r"^(\S+) (\S+) median ([0-9.]+) min ([0-9.]+) max ([0-9.]+) (\S+)")
 
 
@@ -28,11 +30,11 @@ def main():
                 # the performance table asks the other backends for a fraction of Kiln's own CPU backend
                 for _, kb, kmed, _, _, kunit in kiln:
                     if kb == "cpu" and kunit == unit and kmed > 0 and med > 0:
-                        ratios.append(f"vs kiln-cpu {med / kmed if unit != 'ms' else kmed / med:.2f}x")
+                        ratios.append(f"vs kiln-cpu {kmed / med if unit in TIMES else med / kmed:.2f}x")
             if peer != "kiln":
                 for _, kb, kmed, _, _, kunit in kiln:
                     if kunit == unit and kmed > 0 and med > 0:
-                        r = med / kmed if unit == "ms" else kmed / med
+                        r = med / kmed if unit in TIMES else kmed / med
                         ratios.append(f"kiln-{kb} {r:.2f}x")
             name = f"{peer}-{backend}"
             print(f"{kind + ' ' + size:<20} {name:<14} {med:>9.2f} {lo:>8.2f}-{hi:<8.2f}  {unit:<9} {' '.join(ratios)}")

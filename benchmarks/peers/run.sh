@@ -49,6 +49,7 @@ clblast() { if [ -n "$CLBLAST" ]; then "$CLBLAST" "$REPS" "$@" | sed 's/^clblast
   kiln mlp:cpu mlp:opencl; numpy mlp:cpu; torch mlp:cpu
   kiln conv2d:cpu; torch conv2d:cpu
   kiln attention:cpu; torch attention:cpu
+  kiln op-overhead:cpu op-overhead:opencl op-latency:cpu op-latency:opencl; torch op-overhead:cpu
   for model in mlp lenet transformer; do
     kiln "train-$model:cpu" "train-$model:opencl"; torch "train-$model:cpu"
   done

@@ -20,7 +20,8 @@ public final class BenchWorkloads {
             new Named("train-mlp", "MLP 784-128-128-10 training step, dropout 0.2, Adam, batch 64", MlpTrainingStep::create),
             new Named("train-lenet", "LeNet-5 training step, Adam, batch 64", LeNetTrainingStep::create),
             new Named("train-transformer", "Transformer encoder training step, d 128, 4 heads, ff 512, 2 layers, causal, seq 64, batch 32",
-                    TransformerTrainingStep::create));
+                    TransformerTrainingStep::create),
+            new Named("op-overhead", "1,000 queued additions of 64 elements: the cost of an op call", b -> Workloads.opOverhead(b, 1000, false)));
 
     private static final List<Named> QUICK = List.of(
             new Named("matmul", "SGEMM 128 x 128 x 128", b -> Workloads.sgemm(b, 128)),
@@ -29,7 +30,8 @@ public final class BenchWorkloads {
             new Named("train-mlp", "MLP 784-128-128-10 training step, dropout 0.2, Adam, batch 8", b -> MlpTrainingStep.create(b, 8)),
             new Named("train-lenet", "LeNet-5 training step, Adam, batch 4", b -> LeNetTrainingStep.create(b, 4)),
             new Named("train-transformer", "Transformer encoder training step, d 32, 2 heads, ff 64, 1 layer, causal, seq 16, batch 4",
-                    b -> TransformerTrainingStep.create(b, new TransformerTrainingStep.Config(32, 2, 64, 1, 16, 4))));
+                    b -> TransformerTrainingStep.create(b, new TransformerTrainingStep.Config(32, 2, 64, 1, 16, 4))),
+            new Named("op-overhead", "100 queued additions of 64 elements", b -> Workloads.opOverhead(b, 100, false)));
 
     private BenchWorkloads() {
     }

@@ -15,9 +15,11 @@ import java.util.Locale;
  * java ... dev.kiln.bench.KilnBench [--reps R] [--warmup W] WORKLOAD...
  *   WORKLOAD: sgemm:BACKEND:N | mlp:BACKEND (64 x 784 x 128) | conv2d:BACKEND | attention:BACKEND
  *           | train-mlp:BACKEND | train-lenet:BACKEND | train-fashion:BACKEND | train-transformer:BACKEND
+ *           | op-overhead:BACKEND | op-latency:BACKEND
  * </pre>
  * Lines read {@code kiln WORKLOAD median M min A max B UNIT}, in GFLOP/s for products,
- * milliseconds for conv2d and attention, samples/s for the MLP, LeNet and Fashion-MNIST CNN training steps and
+ * milliseconds for conv2d and attention, microseconds per call for the op overhead (1,000 additions of
+ * 64 elements queued, then one wait) and latency (a wait after each), samples/s for the MLP, LeNet and Fashion-MNIST CNN training steps and
  * steps/s for the Transformer's; attention also prints the bytes it needed beyond its operands
  * (allocator peak, and Java heap allocated by all threads). With {@code -Dkiln.opencl.profile=true}, OpenCL
  * workloads also print each kernel's device milliseconds per call ({@link KernelTimes}).
@@ -27,7 +29,8 @@ public final class KilnBench {
     /** Each timed repetition runs this long (as many calls as fit), as the peers script times its peers. */
     private static final long REP_NANOS = 500_000_000L;
     private static final String KINDS = "sgemm:BACKEND:N | mlp:BACKEND | conv2d:BACKEND | attention:BACKEND"
-            + " | train-mlp:BACKEND | train-lenet:BACKEND | train-fashion:BACKEND | train-transformer:BACKEND";
+            + " | train-mlp:BACKEND | train-lenet:BACKEND | train-fashion:BACKEND | train-transformer:BACKEND"
+            + " | op-overhead:BACKEND | op-latency:BACKEND";
     private KilnBench() {
     }
 
@@ -67,12 +70,17 @@ public final class KilnBench {
             case "train-lenet" -> LeNetTrainingStep.create(backend);
             case "train-fashion" -> FashionCnnTrainingStep.create(backend);
             case "train-transformer" -> TransformerTrainingStep.create(backend);
+            case "op-overhead" -> Workloads.opOverhead(backend, 1000, false);
+            case "op-latency" -> Workloads.opOverhead(backend, 1000, true);
             default -> throw new IllegalArgumentException("workload '" + spec + "': kind must be " + KINDS);
         }) {
             String memory = f[0].equals("attention") ? extraMemory(backend, w) : "";
             boolean timed = f[0].equals("conv2d") || f[0].equals("attention");
             Measurement m = Measurement.of(w, reps, warmup, WARMUP_NANOS, REP_NANOS);
-            String line = timed
+            String line = w.throughput() == Throughput.OPS
+                    ? String.format(Locale.ROOT, "kiln %s median %.2f min %.2f max %.2f us",
+                            spec, 1e6 / m.median(), 1e6 / m.max(), 1e6 / m.min())
+                    : timed
                     // ops without a rate in the table are reported as times: the peers print milliseconds
                     ? String.format(Locale.ROOT, "kiln %s median %.2f min %.2f max %.2f ms%s",
                             spec, millis(w, m.median()), millis(w, m.max()), millis(w, m.min()), memory)

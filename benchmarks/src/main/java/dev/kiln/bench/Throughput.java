@@ -4,7 +4,9 @@ package dev.kiln.bench;
 public enum Throughput {
     GFLOPS("GFLOP/s", 1e-9),
     SAMPLES("samples/s", 1),
-    STEPS("steps/s", 1);
+    STEPS("steps/s", 1),
+    /** Op calls a second: the per-op overhead workloads, whose ops do next to no work. */
+    OPS("ops/s", 1);
 
     private final String unit;
     private final double scale;

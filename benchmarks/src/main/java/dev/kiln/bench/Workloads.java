@@ -4,6 +4,7 @@ import dev.kiln.api.Backends;
 import dev.kiln.api.DType;
 import dev.kiln.api.Shape;
 import dev.kiln.api.spi.Backend;
+import dev.kiln.api.spi.BinaryOp;
 import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.DeviceBuffer;
 import dev.kiln.api.spi.params.AttentionParams;
@@ -110,6 +111,40 @@ public final class Workloads {
 
             public void close() {
                 release(q, k, v, out, lse);
+            }
+        };
+    }
+
+    /**
+     * The cost of one op call beyond its work: {@code calls} additions of two 64-element vectors, then
+     * one wait for the device when {@code waitEach} is false (what queueing an op costs: the bound on
+     * steps made of many small ops), or a wait after every addition when it is true (an op's round trip).
+     */
+    public static Workload opOverhead(Backend backend, int calls, boolean waitEach) {
+        BufferView a = random(backend, 13, 64);
+        BufferView b = random(backend, 14, 64);
+        BufferView out = random(backend, 15, 64);
+        return new Workload() {
+            public void run() {
+                for (int i = 0; i < calls; i++) {
+                    backend.binary(BinaryOp.ADD, a, b, out);
+                    if (waitEach) {
+                        backend.synchronize();
+                    }
+                }
+                backend.synchronize();
+            }
+
+            public Throughput throughput() {
+                return Throughput.OPS;
+            }
+
+            public double work() {
+                return calls;
+            }
+
+            public void close() {
+                release(a, b, out);
             }
         };
     }

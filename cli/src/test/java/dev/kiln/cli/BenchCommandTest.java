@@ -19,12 +19,13 @@ class BenchCommandTest {
     @Test
     void quickRunPrintsTheTableAndWritesOneResultPerWorkloadAndBackend() {
         Path file = dir.resolve("bench.json");
-        KilnRun run = KilnRun.ok("bench", "--quick", "--backend", "cpu", "--only", "matmul,train-mlp",
+        KilnRun run = KilnRun.ok("bench", "--quick", "--backend", "cpu", "--only", "matmul,train-mlp,op-overhead",
                 "--reps", "3", "--warmup", "1", "--json", file.toString());
         List<String> lines = run.out().lines().toList();
         assertTrue(lines.get(0).matches("workload\\s+cpu"), run.out());
         assertTrue(lines.get(1).matches("matmul\\s+[0-9.]+ \\([0-9.]+-[0-9.]+\\) GFLOP/s"), run.out());
         assertTrue(lines.get(2).matches("train-mlp\\s+[0-9.]+ \\([0-9.]+-[0-9.]+\\) samples/s"), run.out());
+        assertTrue(lines.get(3).matches("op-overhead\\s+[0-9.]+ \\([0-9.]+-[0-9.]+\\) ops/s"), run.out());
 
         Map<String, Object> json = Json.parseObject(TextFiles.read(file), file.toString());
         assertEquals(true, json.get("quick"));
@@ -33,7 +34,7 @@ class BenchCommandTest {
         assertEquals(1, backends.size(), json.toString());
         assertEquals("cpu", ((Map<?, ?>) backends.get(0)).get("name"));
         List<?> results = (List<?>) json.get("results");
-        assertEquals(2, results.size(), json.toString());
+        assertEquals(3, results.size(), json.toString());
         Map<?, ?> mlp = (Map<?, ?>) results.get(1);
         assertEquals("train-mlp", mlp.get("workload"));
         assertEquals("cpu", mlp.get("backend"));

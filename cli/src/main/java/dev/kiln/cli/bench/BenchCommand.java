@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
         description = {"Runs matmul, conv2d and attention, and a training step of the reference models (MLP, LeNet-5,"
                 + " a Transformer encoder), on every available backend or the ones named with --backend. Each workload"
                 + " warms up, then runs --reps timed repetitions; the table shows the median and (min-max) in GFLOP/s"
-                + " for ops, samples/s for the MLP and LeNet, steps/s for the Transformer.",
+                + " for ops, samples/s for the MLP and LeNet, steps/s for the Transformer, and op calls a second for the"
+                + " per-op overhead (1,000 tiny additions queued, then one wait).",
             "", "Example: kiln bench --backend cpu --only train-mlp,train-lenet --json bench.json"})
 public final class BenchCommand implements Callable<Integer> {
     /** The least warm-up time of a full run, so the JIT has compiled the hot loops before timing. */
@@ -42,7 +43,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> backends = new ArrayList<>();
 
     @Option(names = "--only", paramLabel = "NAME", split = ",",
-            description = {"Run only these workloads: matmul, conv2d, attention, train-mlp, train-lenet, train-transformer (default: all)."})
+            description = {"Run only these workloads: matmul, conv2d, attention, train-mlp, train-lenet, train-transformer,"
+                    + " op-overhead (default: all)."})
     List<String> only = new ArrayList<>();
 
     @Option(names = "--reps", paramLabel = "N", defaultValue = "5", description = "Timed repetitions per workload (default: ${DEFAULT-VALUE}).")
