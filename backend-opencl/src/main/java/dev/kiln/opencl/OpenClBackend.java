@@ -34,11 +34,13 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     private final OpenClConv.Kernels convKernels;
     private final RowKernels layerNormKernels;
     private final RowKernels softmaxKernels;
+    private final boolean dropoutRuns;
 
     OpenClBackend(int index, OpenClDevice cl) {
         this.convKernels = OpenClConv.kernels(cl.properties());
         this.layerNormKernels = RowKernels.chosen(OpenClNorm.LAYER_NORM_PROPERTY, "layer_norm", cl.properties());
         this.softmaxKernels = RowKernels.chosen(OpenClSoftmax.PROPERTY, "softmax", cl.properties());
+        this.dropoutRuns = OpenClDropout.runs(cl.properties());
         this.device = new Device("opencl", index);
         this.cl = cl;
         this.allocator = new CachingAllocator(device, new CachingAllocator.DeviceMemory() {
@@ -67,6 +69,11 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     /** Which softmax kernels this backend runs, chosen when it opened. */
     RowKernels softmaxKernels() {
         return softmaxKernels;
+    }
+
+    /** Whether dropout runs dropout_runs.cl (chosen when the backend opened). */
+    boolean dropoutRuns() {
+        return dropoutRuns;
     }
 
     /** The OpenCL device behind this backend: its queue, programs and kernel launches. */

@@ -7,8 +7,17 @@ import dev.kiln.api.random.DropoutKey;
 import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.Op;
 
-/** Host side of dropout.cl: the mask is drawn in the kernel (philox.h), bit for bit that of {@code Philox.dropoutKeeps}. */
+/**
+ * Host side of dropout.cl and dropout_runs.cl: the mask is drawn in the kernel (philox.h), bit for
+ * bit that of {@code Philox.dropoutKeeps}. CPU devices run dropout_runs.cl's run of elements per
+ * work-item, other devices dropout.cl's work-item per Philox block.
+ */
 final class OpenClDropout {
+    /** Chooses the kernel: {@code auto} (runs on CPU devices), {@code quads} (dropout.cl) or {@code runs} (dropout_runs.cl). */
+    static final String PROPERTY = "kiln.opencl.dropout";
+    /** Elements per work-item of dropout_runs.cl: a multiple of its 32 elements per step. */
+    static final int RUN_LEN = 512;
+
     private OpenClDropout() {
     }
 
@@ -25,10 +34,29 @@ final class OpenClDropout {
         int n = x.numel();
         // p = 0 keeps every element (every uniform is >= 0) and divides by exactly 1, whatever the key
         DropoutKey k = key != null ? key : new DropoutKey(0, 0, 0);
+        double keepScale = dtype == DType.F32 ? (float) (1.0 - p) : 1.0 - p;
+        if (backend.dropoutRuns()) {
+            KernelCall call = backend.cl().kernel("dropout_runs.cl", "dropout_runs", dtype, "")
+                    .arg(n).arg(RUN_LEN).arg((float) p).scalar(dtype, keepScale);
+            view(view(key(call, k), x), out).launch(FusedArgs.ceilDiv(n, RUN_LEN));
+            return;
+        }
         KernelCall call = backend.cl().kernel("dropout.cl", "dropout", dtype, "")
-                .arg(n).arg((float) p).scalar(dtype, dtype == DType.F32 ? (float) (1.0 - p) : 1.0 - p);
+                .arg(n).arg((float) p).scalar(dtype, keepScale);
         key(call, k);
         view(view(call, x), out).launch(FusedArgs.ceilDiv(n, 4));
+    }
+
+    /** Whether dropout runs dropout_runs.cl on this device, read from {@link #PROPERTY} (once, when a backend opens). */
+    static boolean runs(OpenClDeviceProperties device) {
+        String value = System.getProperty(PROPERTY, "auto");
+        return switch (value) {
+            case "auto" -> device.isCpu();
+            case "quads" -> false;
+            case "runs" -> true;
+            default -> throw new IllegalArgumentException("dropout: system property " + PROPERTY + " is '" + value
+                    + "'; expected auto, quads or runs");
+        };
     }
 
     /** The five words of a dropout key, in philox.h's order: seed lo, seed hi, layer, step lo, step hi. */

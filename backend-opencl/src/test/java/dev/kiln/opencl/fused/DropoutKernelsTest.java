@@ -9,18 +9,26 @@ import dev.kiln.api.spi.BufferView;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
-/** dropout.cl: the mask is bit for bit {@link Philox#dropoutKeeps}, and the output bit for bit the CPU backend's. */
+/**
+ * dropout.cl and dropout_runs.cl: the mask is bit for bit {@link Philox#dropoutKeeps}, and the output
+ * bit for bit the CPU backend's. The lengths cover a partial Philox block, whole vector steps of the
+ * run kernel with a partial step after them, and several runs of which the last is short.
+ */
 class DropoutKernelsTest {
+    private static final String PROPERTY = "kiln.opencl.dropout";
+
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"F32", "F64"})
-    void maskAndValuesAreThoseOfPhiloxAndTheCpuBackend(DType dtype) {
+    @CsvSource({"F32, quads", "F64, quads", "F32, runs", "F64, runs"})
+    void maskAndValuesAreThoseOfPhiloxAndTheCpuBackend(DType dtype, String kernels) {
+        String before = System.getProperty(PROPERTY);
+        System.setProperty(PROPERTY, kernels);
         try (BackendPair b = BackendPair.open()) {
             Assumptions.assumeTrue(b.runs(dtype), "device has no fp64");
             Random random = new Random(21);
             DropoutKey[] keys = {new DropoutKey(0x1234_5678_9ABCL, 3, 7), new DropoutKey(-1L, 0, 1L << 40), new DropoutKey(42, 9, 0)};
-            for (int n : new int[]{1, 3, 4, 1001}) {
+            for (int n : new int[]{1, 3, 4, 1001, 1100}) {
                 double[] values = BackendPair.gaussian(random, n);
                 for (int i = 0; i < n; i++) {
                     values[i] = values[i] == 0 ? 1 : values[i];
@@ -41,6 +49,12 @@ class DropoutKernelsTest {
                         }
                     }
                 }
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty(PROPERTY);
+            } else {
+                System.setProperty(PROPERTY, before);
             }
         }
     }
