@@ -56,17 +56,38 @@ final class OpenClElementwise {
         sameDType("binary " + op.id(), dtype, b.dtype());
         sameDType("binary " + op.id() + " output", op.isComparison() ? DType.BOOL : dtype, out.dtype());
         int n = out.numel();
-        if (runs(backend, n, out) && step(a) != NO_STEP && step(b) != NO_STEP) {
-            KernelCall call = backend.cl().kernel(RUNS_FILE, "binary_runs", dtype, op.isComparison() ? CONTIGUOUS_COMPARE : CONTIGUOUS)
-                    .arg(op.ordinal()).arg(n).arg(RUN_LEN);
-            stepped(stepped(call, a), b);
-            offset(call, out).errorFlag().launch(FusedArgs.ceilDiv(n, RUN_LEN));
+        if (runs(backend, n, out) && binaryRuns(backend, op, a, b, out, n)) {
             return;
         }
         boolean strided = isStrided(a, b, out);
         String extra = op.isComparison() ? (strided ? STRIDED_COMPARE : CONTIGUOUS_COMPARE) : (strided ? STRIDED : CONTIGUOUS);
         backend.cl().kernel(FILE, "binary", dtype, extra)
                 .arg(op.ordinal()).arg(n).view(a).view(b).view(out).errorFlag().launch(n);
+    }
+
+    /**
+     * Queues binary_runs (a and b contiguous or one value) or binary_rows (one contiguous, the other
+     * a repeated row) when the views allow one of them; returns whether it did.
+     */
+    private static boolean binaryRuns(OpenClBackend backend, BinaryOp op, BufferView a, BufferView b, BufferView out, int n) {
+        String options = op.isComparison() ? CONTIGUOUS_COMPARE : CONTIGUOUS;
+        int aStep = step(a);
+        int bStep = step(b);
+        if (aStep != NO_STEP && bStep != NO_STEP) {
+            KernelCall call = backend.cl().kernel(RUNS_FILE, "binary_runs", a.dtype(), options).arg(op.ordinal()).arg(n).arg(RUN_LEN);
+            stepped(stepped(call, a), b);
+            offset(call, out).errorFlag().launch(FusedArgs.ceilDiv(n, RUN_LEN));
+            return true;
+        }
+        boolean rowFirst = bStep == 1;
+        int period = rowFirst ? rowPeriod(a) : aStep == 1 ? rowPeriod(b) : 0;
+        if (period == 0) {
+            return false;
+        }
+        KernelCall call = backend.cl().kernel(RUNS_FILE, "binary_rows", a.dtype(), options)
+                .arg(op.ordinal()).arg(n).arg(RUN_LEN).arg(period).arg(rowFirst ? 1 : 0);
+        offset(offset(offset(call, rowFirst ? b : a), rowFirst ? a : b), out).errorFlag().launch(FusedArgs.ceilDiv(n, RUN_LEN));
+        return true;
     }
 
     static void where(OpenClBackend backend, BufferView cond, BufferView a, BufferView b, BufferView out) {
@@ -86,9 +107,12 @@ final class OpenClElementwise {
                 .arg(n).view(cond).view(a).view(b).view(out).launch(n);
     }
 
-    /** Whether the run kernels serve a launch of {@code n} elements into {@code out}: on CPU devices, for a contiguous output. */
+    /**
+     * Whether the run kernels serve a launch of {@code n} elements into {@code out}: on CPU devices, for
+     * a contiguous output (a single element is, whatever its layout says).
+     */
     private static boolean runs(OpenClBackend backend, int n, BufferView out) {
-        return n > 0 && backend.cl().properties().isCpu() && step(out) == 1;
+        return n > 0 && backend.cl().properties().isCpu() && (n == 1 || step(out) == 1);
     }
 
     /**
@@ -103,6 +127,17 @@ final class OpenClElementwise {
         }
         int stride = packed[StridedArg.MAX_RANK];
         return rank == 1 && (stride == 0 || stride == 1) ? stride : NO_STEP;
+    }
+
+    /**
+     * The length of the row a view repeats when its dimensions merge to two of strides (0, 1), as a
+     * bias broadcast over a matrix's rows does; else 0.
+     */
+    private static int rowPeriod(BufferView v) {
+        int[] packed = StridedArg.pack(v.layout());
+        boolean row = packed[2 * StridedArg.MAX_RANK + 1] == 2 && packed[StridedArg.MAX_RANK] == 0
+                && packed[StridedArg.MAX_RANK + 1] == 1;
+        return row ? packed[1] : 0;
     }
 
     /** A contiguous view as (buffer, offset). */

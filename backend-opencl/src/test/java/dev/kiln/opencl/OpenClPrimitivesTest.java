@@ -191,6 +191,51 @@ class OpenClPrimitivesTest {
         }
     }
 
+    /**
+     * elementwise_runs.cl's binary_rows on CPU devices: a contiguous operand with a row repeated along
+     * it, on either side; rows of 100 and 187 elements cut runs of 512 inside a row, and the [11, 17]
+     * row (a mask over every head) starts at offset 3 of its storage.
+     */
+    @Test
+    void runsOverRepeatedRows() {
+        Shape matrix = Shape.of(13, 100);
+        Shape heads = Shape.of(3, 2, 11, 17);
+        for (DType dtype : new DType[]{DType.F32, DType.I32}) {
+            double[] nonZero = Twin.random(dtype, 3 + 187, 31);
+            for (int i = 0; i < nonZero.length; i++) {
+                nonZero[i] = nonZero[i] == 0 ? 3 : nonZero[i];
+            }
+            Twin[][] cases = {
+                {contiguous(dtype, 32, 13, 100), twin(dtype, new Layout(matrix, new int[]{0, 1}, 0), nonZero)},
+                {contiguous(dtype, 33, 3, 2, 11, 17), twin(dtype, new Layout(heads, new int[]{0, 0, 17, 1}, 3), nonZero)},
+            };
+            for (BinaryOp op : BinaryOp.values()) {
+                if (!OpenClSupport.binary(op, dtype) || op == BinaryOp.POW) {
+                    continue;
+                }
+                DType outType = op.isComparison() ? DType.BOOL : dtype;
+                for (Twin[] pair : cases) {
+                    for (boolean rowFirst : new boolean[]{false, true}) {
+                        Twin a = rowFirst ? pair[1] : pair[0];
+                        Twin b = rowFirst ? pair[0] : pair[1];
+                        if (rowFirst && op == BinaryOp.DIV && !dtype.isFloating()) {
+                            continue; // the contiguous operand may hold zeros
+                        }
+                        Twin out = twin(outType, Layout.contiguous(a.cl().shape()), Twin.random(outType, a.cl().numel(), 34));
+                        cpu.binary(op, a.cpu(), b.cpu(), out.cpu());
+                        cl.binary(op, a.cl(), b.cl(), out.cl());
+                        check(out, 2e-6, 1e-6, dtype + " binary " + op + " of " + a.cl().layout() + " and " + b.cl().layout());
+                        out.release();
+                    }
+                }
+            }
+            for (Twin[] pair : cases) {
+                pair[0].release();
+                pair[1].release();
+            }
+        }
+    }
+
     @Test
     void integerDivisionByZeroIsReportedAtSynchronize() {
         Twin a = twin(DType.I32, Layout.contiguous(Shape.of(3)), new double[]{4, 5, 6});

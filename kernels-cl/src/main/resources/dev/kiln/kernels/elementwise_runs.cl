@@ -1,10 +1,11 @@
 /*
  * elementwise.cl's unary, binary and where for views that are contiguous or a broadcast single
  * value (the host merges their dimensions to one, of step 1 or 0), with a run of len consecutive
- * elements per work-item. A CPU driver starts every work-group as a task and cannot vectorise
- * across work-items through the op switch: one work-item per element spent ~12 ns on each of
- * ReLU backward's 800,000. Here the op is switched on once per run and each case's loop over the
- * run has a constant op and unit steps, which the compiler vectorises. Values are elementwise.cl's:
+ * elements per work-item; binary also for a contiguous operand and a repeated row (binary_rows).
+ * A CPU driver starts every work-group as a task and cannot vectorise across work-items through
+ * the op switch: one work-item per element spent ~12 ns on each of ReLU backward's 800,000. Here
+ * the op is switched on once per run and each case's loop over the run has a constant op and unit
+ * steps, which the compiler vectorises. Values are elementwise.cl's:
  * the loops call its unary_apply and binary_apply.
  */
 #include "elementwise.cl"
@@ -89,6 +90,64 @@ KERNEL void KNAME(binary_runs)(int op, int n, int len, GLOBAL const T *a_buf, in
         default:
             for (int k = 0; k < count; k++) {
                 y[k] = binary_apply(op, a[k * a_step], b[k * b_step], err);
+            }
+    }
+}
+
+/*
+ * One op over a run where the operand c is contiguous and r is a row of period elements repeated
+ * along the output (a bias over a matrix's rows, a mask over every head of attention scores). The
+ * run is cut at the row's ends, so each piece's loop has unit steps and no division per element.
+ * A and B name the op's operands in terms of the piece's rr[t] and cc[t].
+ */
+#define ROW_PIECES(OP, A, B) \
+    for (int k = 0, j = j0; k < count; j = 0) { \
+        int piece = min(count - k, period - j); \
+        GLOBAL const T *rr = r + j; \
+        GLOBAL const T *cc = c + k; \
+        GLOBAL OUT_T *yy = y + k; \
+        for (int t = 0; t < piece; t++) { yy[t] = binary_apply(OP, A, B, err); } \
+        k += piece; \
+    }
+
+#define ROWS_CASE(OP) \
+    case OP: \
+        if (row_first) { ROW_PIECES(OP, rr[t], cc[t]) } else { ROW_PIECES(OP, cc[t], rr[t]) } \
+        break;
+
+/* out and c contiguous; r a row of period elements repeated; row_first says r is the op's a. */
+KERNEL void KNAME(binary_rows)(int op, int n, int len, int period, int row_first,
+                               GLOBAL const T *c_buf, int c_off, GLOBAL const T *r_buf, int r_off,
+                               GLOBAL OUT_T *out, int out_off, GLOBAL int *err) {
+    int run = GID(0);
+    if (run * len >= n) {
+        return;
+    }
+    int count = run_count(n, len, run);
+    i64 first = (i64) run * len;
+    int j0 = (int) (first % period);
+    GLOBAL const T *c = c_buf + c_off + first;
+    GLOBAL const T *r = r_buf + r_off;
+    GLOBAL OUT_T *y = out + out_off + first;
+    switch (op) {
+#ifdef COMPARE
+        ROWS_CASE(BINARY_GT)
+        ROWS_CASE(BINARY_LT)
+        ROWS_CASE(BINARY_GE)
+        ROWS_CASE(BINARY_LE)
+        ROWS_CASE(BINARY_EQ)
+        ROWS_CASE(BINARY_NE)
+#elif IS_FLOAT
+        ROWS_CASE(BINARY_ADD)
+        ROWS_CASE(BINARY_SUB)
+        ROWS_CASE(BINARY_MUL)
+        ROWS_CASE(BINARY_DIV)
+#endif
+        default:
+            if (row_first) {
+                ROW_PIECES(op, rr[t], cc[t])
+            } else {
+                ROW_PIECES(op, cc[t], rr[t])
             }
     }
 }
