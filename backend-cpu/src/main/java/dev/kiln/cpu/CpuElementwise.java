@@ -222,6 +222,10 @@ final class CpuElementwise {
             case F32 -> {
                 float[] x = f32(a);
                 float[] y = f32(b);
+                if (CpuMaskRunsF32.handles(1, as, bs, os)) {
+                    w.parallel(GRAIN, (at, n) -> CpuMaskRunsF32.compare(op, x, at[0], as, y, at[1], bs, o, at[2], n));
+                    return;
+                }
                 w.parallel(GRAIN, (at, n) -> {
                     for (int i = 0, ai = at[0], bi = at[1], oi = at[2]; i < n; i++, ai += as, bi += bs, oi += os) {
                         o[oi] = (byte) (CpuScalarOps.compare(op, x[ai], y[bi]) ? 1 : 0);
@@ -340,6 +344,10 @@ final class CpuElementwise {
             float[] xf = (float[]) x;
             float[] yf = (float[]) y;
             float[] of = (float[]) o;
+            if (CpuMaskRunsF32.handles(cs, as, bs, os)) {
+                w.parallel(GRAIN, (at, n) -> CpuMaskRunsF32.where(c, at[0], xf, at[1], as, yf, at[2], bs, of, at[3], n));
+                return;
+            }
             w.parallel(GRAIN, (at, n) -> {
                 for (int i = 0, ci = at[0], ai = at[1], bi = at[2], oi = at[3]; i < n; i++, ci += cs, ai += as, bi += bs, oi += os) {
                     of[oi] = c[ci] != 0 ? xf[ai] : yf[bi];

@@ -1,9 +1,13 @@
 package dev.kiln.cpu;
 
+import dev.kiln.api.DType;
 import dev.kiln.api.errors.ShapeMismatchException;
 import dev.kiln.api.spi.BufferView;
 
-/** Softmax and log-softmax over the last dimension, and their backward passes; rows run in parallel. */
+/**
+ * Softmax and log-softmax over the last dimension, and their backward passes; rows run in parallel.
+ * F32 forward rows run in F32 vector lanes ({@link CpuSoftmaxF32}); the rest computes in double.
+ */
 final class CpuSoftmax {
     private CpuSoftmax() {
     }
@@ -14,7 +18,20 @@ final class CpuSoftmax {
         CpuFusedChecks.shape(op, "out", out, x.shape().toArray());
         int cols = lastDim(op, x);
         int rows = cols == 0 ? 0 : x.numel() / cols;
-        CpuThreads.parallelFor(rows, 1 + (1 << 14) / Math.max(1, cols), (from, to) -> {
+        int grain = 1 + (1 << 14) / Math.max(1, cols);
+        if (x.dtype() == DType.F32 && out.dtype() == DType.F32) {
+            float[] xs = CpuBuffer.f32(x);
+            float[] os = CpuBuffer.f32(out);
+            int xo = x.layout().offset();
+            int oo = out.layout().offset();
+            CpuThreads.parallelFor(rows, grain, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    CpuSoftmaxF32.row(xs, xo + r * cols, os, oo + r * cols, cols, log);
+                }
+            });
+            return;
+        }
+        CpuThreads.parallelFor(rows, grain, (from, to) -> {
             double[] row = new double[cols];
             for (int r = from; r < to; r++) {
                 CpuWidened.load(x, r * cols, row, 0, cols);

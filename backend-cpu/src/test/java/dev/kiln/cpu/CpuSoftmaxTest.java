@@ -2,6 +2,7 @@ package dev.kiln.cpu;
 
 import static dev.kiln.cpu.FusedTensors.assertClose;
 import static dev.kiln.cpu.FusedTensors.read;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.kiln.api.DType;
@@ -28,8 +29,8 @@ class CpuSoftmaxTest {
                 sum += Math.exp(x[r * cols + c] - max);
             }
             for (int c = 0; c < cols; c++) {
-                double s = Math.exp(x[r * cols + c] - max) / sum;
-                y[r * cols + c] = log ? Math.log(s) : s;
+                // log-softmax as x - max - log(sum): finite where exp(x - max) underflows to 0
+                y[r * cols + c] = log ? x[r * cols + c] - max - Math.log(sum) : Math.exp(x[r * cols + c] - max) / sum;
             }
         }
         return y;
@@ -72,6 +73,35 @@ class CpuSoftmaxTest {
         BufferView dx = FusedTensors.zeros(dtype, rows, cols);
         CpuSoftmax.backward(y, FusedTensors.of(dtype, dy, rows, cols), dx, log);
         assertClose(expected, read(dx), dtype == DType.F32 ? 1e-3 : 1e-6, "softmax backward");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"false", "true"})
+    void f32RowsStayWithinAFewUlpsOfTheDefinitionWithMaskedEntries(boolean log) {
+        // rows of attention scores: some keys masked with -inf or a large negative, one row masked entirely
+        Random random = new Random(13);
+        int rows = 5;
+        int cols = 67;
+        double[] x = new double[rows * cols];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) (random.nextGaussian() * 4);
+        }
+        for (int c = 0; c < cols; c++) {
+            x[cols + c] = c % 3 == 0 ? Double.NEGATIVE_INFINITY : x[cols + c];
+            x[2 * cols + c] = c > 40 ? -1e9 : x[2 * cols + c];
+            x[4 * cols + c] = Double.NEGATIVE_INFINITY;
+        }
+        BufferView out = FusedTensors.zeros(DType.F32, rows, cols);
+        CpuSoftmax.softmax(FusedTensors.of(DType.F32, x, rows, cols), out, log);
+        double[] expected = reference(x, cols, log);
+        double[] actual = read(out);
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isNaN(expected[i]) || Double.isInfinite(expected[i])) {
+                assertEquals(expected[i], actual[i], "element " + i);
+            } else {
+                assertEquals(expected[i], actual[i], 4e-7 * Math.max(1, Math.abs(expected[i])), "element " + i);
+            }
+        }
     }
 
     @Test

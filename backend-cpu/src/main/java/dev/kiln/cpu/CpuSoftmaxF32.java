@@ -1,0 +1,82 @@
+package dev.kiln.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Softmax and log-softmax of one contiguous F32 row in vector lanes, with {@link CpuExpF32} (the same
+ * bits compiled or interpreted). The row's sum is accumulated lane-wise and then over the lanes in a
+ * fixed order, so a row's result depends neither on the thread that computes it nor on the JIT. Within a few ulps of the double-precision
+ * row of {@link CpuSoftmax}: each exp is within 1 ulp and the sum of positive terms adds about one
+ * rounding per term.
+ */
+final class CpuSoftmaxF32 {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+
+    private CpuSoftmaxF32() {
+    }
+
+    /** Writes the (log-)softmax of {@code x[xi .. xi+n)} into {@code o[oi .. oi+n)}. */
+    static void row(float[] x, int xi, float[] o, int oi, int n, boolean log) {
+        float max = max(x, xi, n);
+        if (max == Float.NEGATIVE_INFINITY || Float.isNaN(max)) {
+            // all -inf (0/0 as in double) or a NaN: the double row gives NaN everywhere
+            java.util.Arrays.fill(o, oi, oi + n, Float.NaN);
+            return;
+        }
+        float sum = expShifted(x, xi, o, oi, n, max);
+        if (log) {
+            float logSum = (float) (max + Math.log(sum));
+            for (int i = 0; i < n; i++) {
+                o[oi + i] = x[xi + i] - logSum;
+            }
+            return;
+        }
+        int i = 0;
+        for (; i <= n - FS.length(); i += FS.length()) {
+            FloatVector.fromArray(FS, o, oi + i).div(sum).intoArray(o, oi + i);
+        }
+        for (; i < n; i++) {
+            o[oi + i] = o[oi + i] / sum;
+        }
+    }
+
+    private static float max(float[] x, int xi, int n) {
+        FloatVector m = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i <= n - FS.length(); i += FS.length()) {
+            m = m.max(FloatVector.fromArray(FS, x, xi + i));
+        }
+        float max = m.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, x[xi + i]);
+        }
+        return max;
+    }
+
+    /** {@code o = exp(x - max)}; returns the sum of the exps. */
+    private static float expShifted(float[] x, int xi, float[] o, int oi, int n, float max) {
+        FloatVector sums = FloatVector.zero(FS);
+        int i = 0;
+        for (; i <= n - FS.length(); i += FS.length()) {
+            FloatVector e = CpuExpF32.exp(FloatVector.fromArray(FS, x, xi + i).sub(max));
+            e.intoArray(o, oi + i);
+            sums = sums.add(e);
+        }
+        if (i < n) {
+            VectorMask<Float> tail = FS.indexInRange(i, n);
+            FloatVector e = CpuExpF32.exp(FloatVector.fromArray(FS, x, xi + i, tail).sub(max));
+            e.intoArray(o, oi + i, tail);
+            sums = sums.add(e, tail);
+        }
+        // lane by lane in a fixed order: reduceLanes(ADD) may associate differently compiled and interpreted
+        float[] lanes = sums.toArray();
+        float sum = 0;
+        for (float lane : lanes) {
+            sum += lane;
+        }
+        return sum;
+    }
+}
