@@ -99,6 +99,17 @@ final class CpuCopy {
         Object d = array(dst);
         DType dt = dst.dtype();
         int ds = w.innerStride(0);
+        if (ds == 1 && (dt == DType.F32 || dt == DType.F64)) {
+            // the zeros of gradients: contiguous float runs, filled without the conversion carrier
+            w.parallel(CpuElementwise.GRAIN, (at, n) -> {
+                if (d instanceof float[] f) {
+                    java.util.Arrays.fill(f, at[0], at[0] + n, (float) value);
+                } else {
+                    java.util.Arrays.fill((double[]) d, at[0], at[0] + n, value);
+                }
+            });
+            return;
+        }
         CpuThreads.parallelFor(w.numel(), CpuElementwise.GRAIN, (from, to) -> {
             double[] values = new double[Math.min(BLOCK, to - from)];
             java.util.Arrays.fill(values, value);

@@ -295,6 +295,12 @@ final class CpuElementwise {
                 }
             }
         }
+        if (os == 1 && as == 1 && bs == 0 && CpuScalarRunsF32.right(op, x, ai, y[bi], o, oi, n)) {
+            return;
+        }
+        if (os == 1 && as == 0 && bs == 1 && CpuScalarRunsF32.left(op, x[ai], y, bi, o, oi, n)) {
+            return;
+        }
         for (int i = 0; i < n; i++, ai += as, bi += bs, oi += os) {
             o[oi] = CpuScalarOps.f32(op, x[ai], y[bi]);
         }

@@ -83,6 +83,26 @@ class CpuDataOpsTest {
     }
 
     @Test
+    void contiguousFloatFillWritesExactlyItsRange() {
+        // longer than one parallel chunk, at an offset, with a neighbour on each side that must keep its value
+        int n = 2 * CpuElementwise.GRAIN + 3;
+        for (DType dt : new DType[] {DType.F32, DType.F64}) {
+            CpuBuffer buffer = new CpuBuffer(dt, n + 2);
+            BufferView dst = new BufferView(buffer, new Layout(Shape.of(n), new int[] {1}, 1));
+            CpuCopy.fill(dst, -0.1);
+            double expected = dt == DType.F32 ? (float) -0.1 : -0.1;
+            BufferView whole = new BufferView(buffer, Layout.contiguous(Shape.of(n + 2)));
+            assertEquals(0.0, StridedViews.get(whole, 0), dt + " before the range");
+            assertEquals(0.0, StridedViews.get(whole, n + 1), dt + " after the range");
+            for (int i = 1; i <= n; i++) {
+                if (StridedViews.get(whole, i) != expected) {
+                    assertEquals(expected, StridedViews.get(whole, i), dt + " at " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void gatherIndexSelectScatterAddMatchNaive() {
         Random rnd = new Random(11);
         for (DType dt : new DType[] {DType.F32, DType.F64, DType.I32, DType.I64}) {
