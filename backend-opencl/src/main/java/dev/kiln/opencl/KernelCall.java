@@ -1,56 +1,65 @@
 package dev.kiln.opencl;
 
-import static org.jocl.CL.clSetKernelArg;
-
 import dev.kiln.api.DType;
 import dev.kiln.api.Layout;
 import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.DeviceBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import org.jocl.Pointer;
 import org.jocl.Sizeof;
 import org.jocl.cl_kernel;
 
 /**
  * One kernel launch, argument by argument in the kernel's order:
  * {@code dev.kernel("elementwise.cl", "unary", F32, "").arg(code).arg(n).view(x).view(out).launch(n)}.
- * Arguments are set and the launch queued under the kernel's lock, so threads can share kernels.
+ * Arguments are set and the launch queued under the kernel's lock, so threads can share kernels;
+ * only the arguments that differ from the kernel's last launch are set again ({@link KernelArgs}).
  */
 public final class KernelCall {
-    private record Arg(long size, Pointer value) {
-    }
-
     private final OpenClDevice device;
     private final cl_kernel kernel;
+    private final KernelArgs last;
     private final String name;
-    private final List<Arg> args = new ArrayList<>();
+    private int count;
+    private long[] sizes = new long[16];
+    /** A scalar's bytes (floats and doubles as their raw bits), or 0 beside a reference. */
+    private long[] bits = new long[16];
+    /** A {@code cl_mem} or a packed layout ({@code int[]}), else null. */
+    private Object[] refs = new Object[16];
 
-    KernelCall(OpenClDevice device, cl_kernel kernel, String name) {
+    KernelCall(OpenClDevice device, cl_kernel kernel, KernelArgs last, String name) {
         this.device = device;
         this.kernel = kernel;
+        this.last = last;
         this.name = name;
     }
 
-    public KernelCall arg(int v) {
-        args.add(new Arg(Sizeof.cl_int, Pointer.to(new int[]{v})));
+    private KernelCall add(long size, long value, Object ref) {
+        if (count == sizes.length) {
+            sizes = Arrays.copyOf(sizes, 2 * count);
+            bits = Arrays.copyOf(bits, 2 * count);
+            refs = Arrays.copyOf(refs, 2 * count);
+        }
+        sizes[count] = size;
+        bits[count] = value;
+        refs[count] = ref;
+        count++;
         return this;
+    }
+
+    public KernelCall arg(int v) {
+        return add(Sizeof.cl_int, v, null);
     }
 
     public KernelCall arg(long v) {
-        args.add(new Arg(Sizeof.cl_long, Pointer.to(new long[]{v})));
-        return this;
+        return add(Sizeof.cl_long, v, null);
     }
 
     public KernelCall arg(float v) {
-        args.add(new Arg(Sizeof.cl_float, Pointer.to(new float[]{v})));
-        return this;
+        return add(Sizeof.cl_float, Float.floatToRawIntBits(v), null);
     }
 
     public KernelCall arg(double v) {
-        args.add(new Arg(Sizeof.cl_double, Pointer.to(new double[]{v})));
-        return this;
+        return add(Sizeof.cl_double, Double.doubleToRawLongBits(v), null);
     }
 
     /** A scalar of the kernel's element type {@code T} for {@code dtype}. */
@@ -61,12 +70,8 @@ public final class KernelCall {
             // Java's double-to-integer casts truncate, saturate and map NaN to 0, as the CPU backend does
             case I32 -> arg((int) v);
             case I64 -> arg((long) v);
-            case U8, BOOL -> {
-                // U8 keeps the low eight bits of the 64-bit value, as CPU casts and copy.cl do (an int would saturate first)
-                byte b = dtype == DType.BOOL ? (byte) (v != 0 ? 1 : 0) : (byte) (long) v;
-                args.add(new Arg(Sizeof.cl_uchar, Pointer.to(new byte[]{b})));
-                yield this;
-            }
+            // U8 keeps the low eight bits of the 64-bit value, as CPU casts and copy.cl do (an int would saturate first)
+            case U8, BOOL -> add(Sizeof.cl_uchar, dtype == DType.BOOL ? (v != 0 ? 1 : 0) : (byte) (long) v, null);
         };
     }
 
@@ -76,22 +81,19 @@ public final class KernelCall {
     }
 
     public KernelCall arg(DeviceBuffer buffer) {
-        args.add(new Arg(Sizeof.cl_mem, Pointer.to(((OpenClBuffer) buffer).mem())));
-        return this;
+        return add(Sizeof.cl_mem, 0, ((OpenClBuffer) buffer).mem());
     }
 
     /** The layout as a {@code Strided} struct. */
     public KernelCall strided(Layout layout) {
         int[] packed = StridedArg.pack(layout);
-        args.add(new Arg((long) packed.length * Sizeof.cl_int, Pointer.to(packed)));
-        return this;
+        return add((long) packed.length * Sizeof.cl_int, 0, packed);
     }
 
     /** The view's unmerged layout (its true rank), then its buffer: for kernels that address an axis. */
     public KernelCall axisView(BufferView v) {
         int[] packed = StridedArg.packExact(v.layout());
-        args.add(new Arg((long) packed.length * Sizeof.cl_int, Pointer.to(packed)));
-        return arg(v.buffer());
+        return add((long) packed.length * Sizeof.cl_int, 0, packed).arg(v.buffer());
     }
 
     /** Two arguments: the view's {@code Strided} layout, then its buffer. */
@@ -101,8 +103,7 @@ public final class KernelCall {
 
     /** The device's error-flag buffer ({@code GLOBAL int *err} in the kernel). */
     public KernelCall errorFlag() {
-        args.add(new Arg(Sizeof.cl_mem, Pointer.to(device.errorFlag())));
-        return this;
+        return add(Sizeof.cl_mem, 0, device.errorFlag());
     }
 
     /** One work-item per element {@code 0..n-1}, in fixed groups ({@link WorkGroups#linear(int, long, boolean)}): the kernel must return past n. */
@@ -136,9 +137,7 @@ public final class KernelCall {
         // while open: the device's close must not release the kernel between setting its arguments and queueing it
         device.whileOpen(name, () -> {
             synchronized (kernel) {
-                for (int i = 0; i < args.size(); i++) {
-                    clSetKernelArg(kernel, i, args.get(i).size, args.get(i).value);
-                }
+                last.set(kernel, count, sizes, bits, refs);
                 device.launch(kernel, name, global.length, global, local);
             }
         });

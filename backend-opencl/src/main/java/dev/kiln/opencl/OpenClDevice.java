@@ -129,8 +129,8 @@ public final class OpenClDevice {
     private record KernelKey(String file, String stem, DType dtype, String extraOptions) {
     }
 
-    /** A created kernel object and its full name {@code stem_<dtype>} (for error messages). */
-    private record Kernel(cl_kernel object, String name) {
+    /** A created kernel object, the arguments last set on it, and its full name {@code stem_<dtype>} (for error messages). */
+    private record Kernel(cl_kernel object, KernelArgs args, String name) {
     }
 
     /**
@@ -144,7 +144,7 @@ public final class OpenClDevice {
         if (k == null) {
             k = whileOpen(stem, () -> createKernel(key));
         }
-        return new KernelCall(this, k.object(), k.name());
+        return new KernelCall(this, k.object(), k.args(), k.name());
     }
 
     /**
@@ -157,7 +157,7 @@ public final class OpenClDevice {
         synchronized (singleUseKernels) {
             singleUseKernels.add(k);
         }
-        return new KernelCall(this, k, name);
+        return new KernelCall(this, k, new KernelArgs(), name);
     }
 
     /** Builds (or finds) the program outside the map's locks; a thread that loses the race releases its copy. */
@@ -172,7 +172,7 @@ public final class OpenClDevice {
             throw new DeviceException("kernel " + name + " not found in " + key.file() + " built with '" + options + "' on "
                     + properties.name() + ": " + e.getMessage(), e);
         }
-        Kernel fresh = new Kernel(object, name);
+        Kernel fresh = new Kernel(object, new KernelArgs(), name);
         Kernel existing = kernels.putIfAbsent(key, fresh);
         if (existing != null) {
             objects.release(object);
