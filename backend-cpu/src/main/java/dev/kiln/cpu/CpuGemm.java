@@ -20,7 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  * one small task. Every element of C sums its products in ascending {@code p} order, one KC
  * block at a time, whatever the blocking or thread count, so the result is bit-identical for any
  * {@code -Dkiln.cpu.threads}. Until the JIT has compiled the vector micro-kernel, tiles run in
- * scalar code with the same sums ({@link CpuGemmWarmUp}).
+ * scalar code with the same sums ({@link CpuGemmWarmUp}). Packed B lives in a {@link CpuPackedB}
+ * panel: 64-byte-aligned native memory on Java 22+, a heap array on Java 21 ({@link CpuPackedBPanels}).
  */
 final class CpuGemm {
     static final int MR = CpuGemmKernel.MR;
@@ -40,12 +41,18 @@ final class CpuGemm {
     /** A task's packed A over the whole k holds at most this many floats (1 MiB, half an L2), so k limits MC. */
     private static final int A_PACK_MAX = 1 << 18;
     private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC_MAX * KC]);
-    private static final ThreadLocal<float[]> B_PACK = ThreadLocal.withInitial(() -> new float[0]);
 
     private CpuGemm() {
     }
 
     static void sgemm(boolean transA, boolean transB, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                      float beta, float[] c, int cOff, int ldc) {
+        sgemm(CpuPackedBPanels.DEFAULT, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    }
+
+    /** sgemm with its packed B in panels from {@code panels} (tests run each kind). */
+    static void sgemm(CpuPackedBPanels.Source panels, boolean transA, boolean transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
         if (m <= 0 || n <= 0) {
@@ -60,14 +67,15 @@ final class CpuGemm {
         for (int jc = 0; jc < n; jc += ncMax) {
             int nc = Math.min(ncMax, n - jc);
             int slivers = ceilDiv(nc, NR);
-            float[] bp = bPack(k * slivers * NR);
             int jcf = jc;
-            CpuThreads.parallelFor(slivers, ceilDiv(slivers, tasksWanted), (s0, s1) -> {
-                for (int pc = 0; pc < k; pc += KC) {
-                    packB(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), jcf, nc, s0, s1, bp, packedAt(k, slivers, pc, 0));
-                }
-            });
-            multiply(transA, m, nc, k, alpha, a, aOff, lda, bp, c, cOff + jc, ldc, tasksWanted);
+            try (CpuPackedB bp = panels.acquire(k * slivers * NR)) {
+                CpuThreads.parallelFor(slivers, ceilDiv(slivers, tasksWanted), (s0, s1) -> {
+                    for (int pc = 0; pc < k; pc += KC) {
+                        bp.pack(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), jcf, nc, s0, s1, packedAt(k, slivers, pc, 0));
+                    }
+                });
+                multiply(transA, m, nc, k, alpha, a, aOff, lda, bp, c, cOff + jc, ldc, tasksWanted);
+            }
         }
     }
 
@@ -83,7 +91,7 @@ final class CpuGemm {
         }
         scale(m, n, beta, c, cOff, ldc);
         if (k > 0 && alpha != 0f) {
-            multiply(transA, m, n, k, alpha, a, aOff, lda, bp, c, cOff, ldc, tasksWanted(m, n, k));
+            multiply(transA, m, n, k, alpha, a, aOff, lda, new CpuHeapPackedB(bp), c, cOff, ldc, tasksWanted(m, n, k));
         }
     }
 
@@ -105,7 +113,7 @@ final class CpuGemm {
      * turn, so the C tiles of one sliver stay in L2 from one k block to the next.
      */
     private static void multiply(boolean transA, int m, int nc, int k, float alpha, float[] a, int aOff, int lda,
-                                 float[] bp, float[] c, int cOff, int ldc, int tasksWanted) {
+                                 CpuPackedB bp, float[] c, int cOff, int ldc, int tasksWanted) {
         int slivers = ceilDiv(nc, NR);
         int mc = Math.min(Math.min(MC_MAX, roundUp(ceilDiv(m, tasksWanted), MR)), Math.max(MR, A_PACK_MAX / k / MR * MR));
         int rowBlocks = ceilDiv(m, mc);
@@ -124,7 +132,7 @@ final class CpuGemm {
                 }
                 for (int s = sFrom; s < sTo; s++) {
                     for (int pc = 0; pc < k; pc += KC) {
-                        macroKernel(ap, pc * rowsPadded, rows, bp, packedAt(k, slivers, pc, s), s, nc, Math.min(KC, k - pc),
+                        bp.tiles(ap, pc * rowsPadded, rows, packedAt(k, slivers, pc, s), s, nc, Math.min(KC, k - pc),
                                 alpha, c, cOff + ic * ldc, ldc);
                     }
                 }
@@ -141,50 +149,6 @@ final class CpuGemm {
             int row = cOff + i * ldc;
             for (int j = 0; j < n; j++) {
                 c[row + j] = beta == 0f ? 0f : beta * c[row + j];
-            }
-        }
-    }
-
-    /**
-     * Packs B rows {@code pc..pc+kc}, columns of slivers {@code s0..s1} (each NR wide, zero padded)
-     * into the block at {@code bp[at..]}, sliver {@code s} at {@code at + s*kc*NR}.
-     */
-    private static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc,
-                              int s0, int s1, float[] bp, int at) {
-        if (!transB) {
-            // row by row: each B row is read once, in order, and split into its slivers; plain loops,
-            // which C2 vectorises, rather than Vector API copies, which run boxed until compiled
-            for (int p = 0; p < kc; p++) {
-                int src = bOff + (pc + p) * ldb + jc;
-                for (int s = s0; s < s1; s++) {
-                    int j0 = s * NR;
-                    int cols = Math.min(NR, nc - j0);
-                    int dst = at + s * kc * NR + p * NR;
-                    for (int j = 0; j < cols; j++) {
-                        bp[dst + j] = b[src + j0 + j];
-                    }
-                    for (int j = cols; j < NR; j++) {
-                        bp[dst + j] = 0f;
-                    }
-                }
-            }
-            return;
-        }
-        for (int s = s0; s < s1; s++) {
-            int j0 = s * NR;
-            int cols = Math.min(NR, nc - j0);
-            int dst = at + s * kc * NR;
-            for (int jj = 0; jj < NR; jj++) {
-                if (jj < cols) {
-                    int src = bOff + (jc + j0 + jj) * ldb + pc;
-                    for (int p = 0; p < kc; p++) {
-                        bp[dst + p * NR + jj] = b[src + p];
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        bp[dst + p * NR + jj] = 0f;
-                    }
-                }
             }
         }
     }
@@ -220,26 +184,6 @@ final class CpuGemm {
         }
     }
 
-    /** The tiles of one packed A block ({@code ap[aAt..]}) times B sliver {@code s} of one k block ({@code bp[bAt..]}). */
-    private static void macroKernel(float[] ap, int aAt, int rows, float[] bp, int bAt, int s, int nc, int kc,
-                                    float alpha, float[] c, int cBase, int ldc) {
-        int j0 = s * NR;
-        int cols = Math.min(NR, nc - j0);
-        boolean vector = CpuGemmWarmUp.ready();
-        for (int r0 = 0; r0 < rows; r0 += MR) {
-            int h = Math.min(MR, rows - r0);
-            int ci = cBase + r0 * ldc + j0;
-            if (!vector) {
-                // scalar tiles with the same sums, for a JVM whose vector kernel is not compiled yet
-                CpuGemmKernel.scalarTile(kc, ap, aAt + r0 * kc, bp, bAt, c, ci, ldc, alpha, h, cols);
-            } else if (h == MR && cols == NR) {
-                CpuGemmKernel.microKernel(kc, ap, aAt + r0 * kc, bp, bAt, c, ci, ldc, alpha);
-            } else {
-                CpuGemmKernel.edgeTile(kc, ap, aAt + r0 * kc, bp, bAt, c, ci, ldc, alpha, h, cols);
-            }
-        }
-    }
-
     private static float[] aPack(int size) {
         float[] ap = A_PACK.get();
         if (ap.length < size) {
@@ -247,15 +191,6 @@ final class CpuGemm {
             A_PACK.set(ap);
         }
         return ap;
-    }
-
-    private static float[] bPack(int size) {
-        float[] bp = B_PACK.get();
-        if (bp.length < size) {
-            bp = new float[size];
-            B_PACK.set(bp);
-        }
-        return bp;
     }
 
     // ---------------------------------------------------------------- double

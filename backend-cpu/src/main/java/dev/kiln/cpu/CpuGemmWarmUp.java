@@ -1,17 +1,17 @@
 package dev.kiln.cpu;
 
 /**
- * Gets {@link CpuGemmKernel#microKernel} compiled soon after a JVM's first GEMM, and tells
- * {@link CpuGemm} when it has been. Until C2 compiles it, the Vector API kernel runs with boxed
- * vectors, hundreds of times slower than scalar code: a cold 1024 x 1024 product took seconds. So
- * GEMM tiles run {@link CpuGemmKernel#scalarTile} (the same sums, bit for bit) until {@link #ready()},
- * while a daemon thread calls the vector kernel on small tiles (each call a few boxed FMAs, not a
- * real tile's hundreds) until a call is fast, which means C2 has compiled it. A JVM that never
- * compiles it (-Xint, C1 only) keeps the scalar tiles, which are faster there.
+ * Gets a GEMM micro-kernel compiled soon after a JVM's first GEMM, and tells {@link CpuGemm} when
+ * it has been. Until C2 compiles it, a Vector API kernel runs with boxed vectors, hundreds of
+ * times slower than scalar code: a cold 1024 x 1024 product took seconds. So GEMM tiles run
+ * {@link CpuGemmKernel#scalarTile} (the same sums, bit for bit) until {@link #ready()}, while a
+ * daemon thread calls the vector kernel on small tiles (each call a few boxed FMAs, not a real
+ * tile's hundreds) until a call is fast, which means C2 has compiled it. A JVM that never compiles
+ * it (-Xint, C1 only) keeps the scalar tiles, which are faster there.
  */
 final class CpuGemmWarmUp {
     /** Depth of the warm-up tiles: enough loop iterations for C2 to see a real loop, few enough to stay cheap boxed. */
-    private static final int KC = 32;
+    static final int KC = 32;
     private static final int CALLS_PER_ROUND = 64;
     /** A compiled 12 x 32 x 32 tile takes well under a microsecond; a boxed one hundreds. */
     private static final long COMPILED_NANOS_PER_CALL = 10_000;
@@ -19,34 +19,41 @@ final class CpuGemmWarmUp {
     private static final long EAGER_NANOS = 20_000_000_000L;
     private static final long SLOW_ROUND_PAUSE_MILLIS = 1_000;
 
-    private static volatile boolean ready;
+    /** The heap kernel, {@link CpuGemmKernel#microKernel}, on KC-deep tiles. */
+    static final CpuGemmWarmUp HEAP = heapKernel();
 
-    static {
+    private final Runnable tile;
+    private volatile boolean ready;
+
+    /** Starts warming up {@code tile}, one KC-deep call of a micro-kernel, on a daemon thread. */
+    CpuGemmWarmUp(String kernel, Runnable tile) {
+        this.tile = tile;
         if (!System.getProperty("java.vm.info", "").contains("interpreted mode")) {
-            Thread t = new Thread(CpuGemmWarmUp::warmUp, "kiln-gemm-warm-up");
+            Thread t = new Thread(this::warmUp, "kiln-gemm-warm-up-" + kernel);
             t.setDaemon(true);
             t.setPriority(Thread.MIN_PRIORITY);
             t.start();
         }
     }
 
-    private CpuGemmWarmUp() {
-    }
-
-    /** True once the vector micro-kernel runs compiled; the first call starts the warm-up. */
-    static boolean ready() {
+    /** True once the vector micro-kernel runs compiled. */
+    boolean ready() {
         return ready;
     }
 
-    private static void warmUp() {
+    private static CpuGemmWarmUp heapKernel() {
         float[] ap = new float[CpuGemmKernel.MR * KC];
         float[] bp = new float[CpuGemmKernel.NR * KC];
         float[] c = new float[CpuGemmKernel.MR * CpuGemmKernel.NR];
+        return new CpuGemmWarmUp("heap", () -> CpuGemmKernel.microKernel(KC, ap, 0, bp, 0, c, 0, CpuGemmKernel.NR, 1f));
+    }
+
+    private void warmUp() {
         long start = System.nanoTime();
         while (true) {
             long t0 = System.nanoTime();
             for (int i = 0; i < CALLS_PER_ROUND; i++) {
-                CpuGemmKernel.microKernel(KC, ap, 0, bp, 0, c, 0, CpuGemmKernel.NR, 1f);
+                tile.run();
             }
             if ((System.nanoTime() - t0) / CALLS_PER_ROUND < COMPILED_NANOS_PER_CALL) {
                 ready = true;

@@ -1,17 +1,26 @@
 package dev.kiln.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** sgemm and dgemm against a naive double-accumulating loop, over ragged sizes, transposes, offsets and padded leading dimensions. */
+/**
+ * sgemm and dgemm against a naive double-accumulating loop, over ragged sizes, transposes, offsets and padded leading
+ * dimensions; sgemm with B packed on the heap and in native panels, which must also agree bit for bit.
+ */
 class CpuGemmTest {
     static Stream<Arguments> cases() {
         int[][] sizes = {
@@ -30,9 +39,18 @@ class CpuGemmTest {
         return out.stream();
     }
 
-    @ParameterizedTest(name = "sgemm m={0} n={1} k={2} transA={3} transB={4}")
-    @MethodSource("cases")
-    void sgemmMatchesNaive(int m, int n, int k, boolean transA, boolean transB) {
+    /** Each sgemm case with B packed in heap arrays and, on Java 22+, in native panels. */
+    static Stream<Arguments> sgemmCases() {
+        return cases().flatMap(c -> Stream.of("heap", "native").map(panels -> {
+            Object[] args = Arrays.copyOf(c.get(), 6);
+            args[5] = panels;
+            return Arguments.of(args);
+        }));
+    }
+
+    @ParameterizedTest(name = "sgemm m={0} n={1} k={2} transA={3} transB={4} panels={5}")
+    @MethodSource("sgemmCases")
+    void sgemmMatchesNaive(int m, int n, int k, boolean transA, boolean transB, String panels) {
         Random rnd = new Random(31L * m + 7L * n + k + (transA ? 1 : 0) + (transB ? 2 : 0));
         int lda = (transA ? m : k) + 3;
         int ldb = (transB ? k : n) + 1;
@@ -43,7 +61,7 @@ class CpuGemmTest {
         float[] before = c.clone();
         float alpha = 1.25f;
         float beta = -0.5f;
-        CpuGemm.sgemm(transA, transB, m, n, k, alpha, a, 4, lda, b, 2, ldb, beta, c, 5, ldc);
+        CpuGemm.sgemm(panels(panels), transA, transB, m, n, k, alpha, a, 4, lda, b, 2, ldb, beta, c, 5, ldc);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double sum = 0;
@@ -90,7 +108,7 @@ class CpuGemmTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void betaZeroClearsNaNsInC() {
         float[] a = {1, 2, 3, 4};
         float[] b = {5, 6, 7, 8};
@@ -100,6 +118,55 @@ class CpuGemmTest {
         assertEquals(22f, c[1]);
         assertEquals(43f, c[2]);
         assertEquals(50f, c[3]);
+    }
+
+    @ParameterizedTest(name = "m={0} n={1} k={2}")
+    @CsvSource({"12, 32, 256", "13, 33, 257", "389, 300, 270", "50, 700, 9"})
+    void nativePanelsGiveTheHeapPanelsBits(int m, int n, int k) throws InterruptedException {
+        CpuPackedBPanels.Source nativePanels = panels("native");
+        // the vector kernels, not the scalar tiles that run until they are compiled
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!(nativePanels.kernelCompiled() && CpuPackedBPanels.HEAP.kernelCompiled()) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(nativePanels.kernelCompiled() && CpuPackedBPanels.HEAP.kernelCompiled(), "GEMM kernels compiled within a minute");
+        Random rnd = new Random(7L * m + n + 3L * k);
+        float[] a = randomFloats(rnd, m * k);
+        float[] b = randomFloats(rnd, n * k);
+        float[] heap = randomFloats(rnd, m * n);
+        float[] nativeC = heap.clone();
+        CpuGemm.sgemm(CpuPackedBPanels.HEAP, false, true, m, n, k, 0.5f, a, 0, k, b, 0, k, 2f, heap, 0, n);
+        CpuGemm.sgemm(nativePanels, false, true, m, n, k, 0.5f, a, 0, k, b, 0, k, 2f, nativeC, 0, n);
+        for (int i = 0; i < heap.length; i++) {
+            assertEquals(Float.floatToRawIntBits(heap[i]), Float.floatToRawIntBits(nativeC[i]), "element " + i);
+        }
+    }
+
+    @Test
+    void aJava22RuntimeBuiltByAJdk22HasNativePanels() {
+        // the build compiles src/main/java22 whenever its JDK is 22+, and tests run on the build's JDK
+        assumeTrue(Runtime.version().feature() >= 22, "Java 21 has no native panels");
+        assertNotNull(CpuPackedBPanels.NATIVE, "native GEMM panels missing on Java " + Runtime.version().feature());
+        assertSame(CpuPackedBPanels.NATIVE, CpuPackedBPanels.DEFAULT, "sgemm uses native panels by default");
+    }
+
+    @Test
+    void aClosedNativePanelIsHandedOutAgain() {
+        CpuPackedBPanels.Source source = panels("native");
+        // larger than any other test's panel, so the smallest idle panel that fits is this one
+        CpuPackedB first = source.acquire(3_000_000);
+        first.close();
+        CpuPackedB again = source.acquire(2_990_000);
+        again.close();
+        assertSame(first, again, "a panel large enough is reused, not reallocated");
+    }
+
+    private static CpuPackedBPanels.Source panels(String name) {
+        if (name.equals("heap")) {
+            return CpuPackedBPanels.HEAP;
+        }
+        assumeTrue(CpuPackedBPanels.NATIVE != null, "native panels need Java 22+");
+        return CpuPackedBPanels.NATIVE;
     }
 
     private static void assertUntouchedPadding(float[] before, float[] after, int m, int n, int ldc) {
