@@ -1,5 +1,6 @@
 package dev.kiln.cpu;
 
+import dev.kiln.api.DType;
 import dev.kiln.api.errors.ShapeMismatchException;
 import dev.kiln.api.spi.BufferView;
 import java.util.Arrays;
@@ -8,6 +9,7 @@ import java.util.Arrays;
  * Layer norm over the last dimension of {@code x [rows, cols]} (any leading dimensions count as
  * rows), with the biased variance as PyTorch. Rows run in parallel; the weight and bias gradients,
  * which sum over rows, run in parallel over column ranges so that their sums keep a fixed order.
+ * F32 rows run in float vector lanes ({@link CpuLayerNormF32}); F64 rows and the affine gradients in double.
  */
 final class CpuLayerNorm {
     private CpuLayerNorm() {
@@ -25,7 +27,26 @@ final class CpuLayerNorm {
         CpuFusedChecks.numel(op, "rstd", rstd, rows, "one per row of x " + x.shape());
         double[] w = affine(weight, cols, 1.0);
         double[] b = affine(bias, cols, 0.0);
-        CpuThreads.parallelFor(rows, 1 + (1 << 14) / Math.max(1, cols), (from, to) -> {
+        int grain = 1 + (1 << 14) / Math.max(1, cols);
+        if (x.dtype() == DType.F32) {
+            float[] wf = toFloats(w);
+            float[] bf = toFloats(b);
+            float[] xs = CpuBuffer.f32(x);
+            float[] os = CpuBuffer.f32(out);
+            float[] ms = CpuBuffer.f32(mean);
+            float[] rs = CpuBuffer.f32(rstd);
+            int xo = x.layout().offset();
+            int oo = out.layout().offset();
+            int mo = mean.layout().offset();
+            int ro = rstd.layout().offset();
+            CpuThreads.parallelFor(rows, grain, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    CpuLayerNormF32.forwardRow(xs, xo + r * cols, wf, bf, eps, os, oo + r * cols, cols, ms, mo + r, rs, ro + r);
+                }
+            });
+            return;
+        }
+        CpuThreads.parallelFor(rows, grain, (from, to) -> {
             double[] row = new double[cols];
             for (int r = from; r < to; r++) {
                 CpuWidened.load(x, r * cols, row, 0, cols);
@@ -63,7 +84,36 @@ final class CpuLayerNorm {
         CpuFusedChecks.numel(op, "mean", mean, rows, "one per row of x " + x.shape());
         CpuFusedChecks.numel(op, "rstd", rstd, rows, "one per row of x " + x.shape());
         double[] w = affine(weight, cols, 1.0);
-        CpuThreads.parallelFor(rows, 1 + (1 << 13) / Math.max(1, cols), (from, to) -> {
+        int grain = 1 + (1 << 13) / Math.max(1, cols);
+        if (x.dtype() == DType.F32) {
+            float[] wf = toFloats(w);
+            float[] gs = CpuBuffer.f32(dy);
+            float[] xs = CpuBuffer.f32(x);
+            float[] ms = CpuBuffer.f32(mean);
+            float[] rs = CpuBuffer.f32(rstd);
+            float[] ds = CpuBuffer.f32(dx);
+            int go = dy.layout().offset();
+            int xo = x.layout().offset();
+            int mo = mean.layout().offset();
+            int ro = rstd.layout().offset();
+            int dxo = dx.layout().offset();
+            CpuThreads.parallelFor(rows, grain, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    CpuLayerNormF32.backwardRow(gs, go + r * cols, xs, xo + r * cols, wf, ms[mo + r], rs[ro + r], ds, dxo + r * cols, cols);
+                }
+            });
+        } else {
+            rowGradientsF64(dy, x, mean, rstd, w, rows, cols, grain, dx);
+        }
+        if (dweight != null || dbias != null) {
+            affineGradients(dy, x, mean, rstd, rows, cols, dweight, dbias);
+        }
+    }
+
+    /** The rows of {@code dx} computed in double. */
+    private static void rowGradientsF64(BufferView dy, BufferView x, BufferView mean, BufferView rstd, double[] w,
+                                        int rows, int cols, int grain, BufferView dx) {
+        CpuThreads.parallelFor(rows, grain, (from, to) -> {
             double[] xr = new double[cols];
             double[] g = new double[cols];
             for (int r = from; r < to; r++) {
@@ -87,9 +137,6 @@ final class CpuLayerNorm {
                 CpuWidened.store(dx, r * cols, g, 0, cols);
             }
         });
-        if (dweight != null || dbias != null) {
-            affineGradients(dy, x, mean, rstd, rows, cols, dweight, dbias);
-        }
     }
 
     /** {@code dweight = sum over rows of dy*xhat}, {@code dbias = sum over rows of dy}, per column range. */
@@ -135,6 +182,14 @@ final class CpuLayerNorm {
         if (biasLike != null) {
             CpuFusedChecks.numel(op, "bias", biasLike, cols, "one per normalised column");
         }
+    }
+
+    private static float[] toFloats(double[] a) {
+        float[] f = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            f[i] = (float) a[i];
+        }
+        return f;
     }
 
     private static double[] affine(BufferView v, int cols, double missing) {

@@ -6,7 +6,7 @@ import dev.kiln.api.spi.BufferView;
 
 /**
  * Softmax and log-softmax over the last dimension, and their backward passes; rows run in parallel.
- * F32 forward rows run in F32 vector lanes ({@link CpuSoftmaxF32}); the rest computes in double.
+ * F32 rows run in F32 vector lanes ({@link CpuSoftmaxF32}); F64 rows in double.
  */
 final class CpuSoftmax {
     private CpuSoftmax() {
@@ -71,7 +71,22 @@ final class CpuSoftmax {
         CpuFusedChecks.shape(op, "dx", dx, y.shape().toArray());
         int cols = lastDim(op, y);
         int rows = cols == 0 ? 0 : y.numel() / cols;
-        CpuThreads.parallelFor(rows, 1 + (1 << 14) / Math.max(1, cols), (from, to) -> {
+        int grain = 1 + (1 << 14) / Math.max(1, cols);
+        if (y.dtype() == DType.F32) {
+            float[] ys = CpuBuffer.f32(y);
+            float[] gs = CpuBuffer.f32(dy);
+            float[] ds = CpuBuffer.f32(dx);
+            int yo = y.layout().offset();
+            int go = dy.layout().offset();
+            int dxo = dx.layout().offset();
+            CpuThreads.parallelFor(rows, grain, (from, to) -> {
+                for (int r = from; r < to; r++) {
+                    CpuSoftmaxF32.backwardRow(ys, yo + r * cols, gs, go + r * cols, ds, dxo + r * cols, cols, log);
+                }
+            });
+            return;
+        }
+        CpuThreads.parallelFor(rows, grain, (from, to) -> {
             double[] yr = new double[cols];
             double[] g = new double[cols];
             for (int r = from; r < to; r++) {

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Softmax and log-softmax of one contiguous F32 row in vector lanes, with {@link CpuExpF32} (the same
+ * Softmax and log-softmax of one contiguous F32 row, and their gradients, in vector lanes, with {@link CpuExpF32} (the same
  * bits compiled or interpreted). The row's sum is accumulated lane-wise and then over the lanes in a
  * fixed order, so a row's result depends neither on the thread that computes it nor on the JIT. Within a few ulps of the double-precision
  * row of {@link CpuSoftmax}: each exp is within 1 ulp and the sum of positive terms adds about one
@@ -43,6 +43,35 @@ final class CpuSoftmaxF32 {
         }
     }
 
+    /**
+     * The gradient of one row from the forward output {@code y}: softmax {@code dx = y * (dy - sum(dy * y))},
+     * log-softmax {@code dx = dy - exp(y) * sum(dy)}.
+     */
+    static void backwardRow(float[] y, int yi, float[] dy, int gi, float[] dx, int di, int n, boolean log) {
+        FloatVector sums = FloatVector.zero(FS);
+        int i = 0;
+        for (; i <= n - FS.length(); i += FS.length()) {
+            FloatVector g = FloatVector.fromArray(FS, dy, gi + i);
+            sums = log ? sums.add(g) : g.fma(FloatVector.fromArray(FS, y, yi + i), sums);
+        }
+        float s = laneSum(sums);
+        for (; i < n; i++) {
+            s += log ? dy[gi + i] : dy[gi + i] * y[yi + i];
+        }
+        i = 0;
+        for (; i <= n - FS.length(); i += FS.length()) {
+            FloatVector yv = FloatVector.fromArray(FS, y, yi + i);
+            FloatVector g = FloatVector.fromArray(FS, dy, gi + i);
+            (log ? g.sub(CpuExpF32.exp(yv).mul(s)) : yv.mul(g.sub(s))).intoArray(dx, di + i);
+        }
+        if (i < n) {
+            VectorMask<Float> tail = FS.indexInRange(i, n);
+            FloatVector yv = FloatVector.fromArray(FS, y, yi + i, tail);
+            FloatVector g = FloatVector.fromArray(FS, dy, gi + i, tail);
+            (log ? g.sub(CpuExpF32.exp(yv).mul(s)) : yv.mul(g.sub(s))).intoArray(dx, di + i, tail);
+        }
+    }
+
     private static float max(float[] x, int xi, int n) {
         FloatVector m = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
         int i = 0;
@@ -71,10 +100,13 @@ final class CpuSoftmaxF32 {
             e.intoArray(o, oi + i, tail);
             sums = sums.add(e, tail);
         }
-        // lane by lane in a fixed order: reduceLanes(ADD) may associate differently compiled and interpreted
-        float[] lanes = sums.toArray();
+        return laneSum(sums);
+    }
+
+    /** Lane by lane in a fixed order: reduceLanes(ADD) may associate differently compiled and interpreted. */
+    private static float laneSum(FloatVector v) {
         float sum = 0;
-        for (float lane : lanes) {
+        for (float lane : v.toArray()) {
             sum += lane;
         }
         return sum;

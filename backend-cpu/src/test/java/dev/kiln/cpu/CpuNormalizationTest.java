@@ -79,6 +79,57 @@ class CpuNormalizationTest {
         }
     }
 
+    @Test
+    void f32LayerNormRowsStayCloseToTheDoubleDefinition() {
+        // the encoder's row length and one that leaves a tail after whole vectors; values with a large mean
+        Random random = new Random(52);
+        for (int cols : new int[] {128, 133}) {
+            int rows = 4;
+            double[] x = FusedTensors.stored(DType.F32, FusedTensors.gaussian(random, rows * cols));
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) (x[i] * 3 + 20);
+            }
+            double[] w = FusedTensors.stored(DType.F32, FusedTensors.gaussian(random, cols));
+            double[] b = FusedTensors.stored(DType.F32, FusedTensors.gaussian(random, cols));
+            double[] dy = FusedTensors.stored(DType.F32, FusedTensors.gaussian(random, rows * cols));
+            BufferView xv = FusedTensors.of(DType.F32, x, rows, cols);
+            BufferView wv = FusedTensors.of(DType.F32, w, cols);
+            BufferView out = FusedTensors.zeros(DType.F32, rows, cols);
+            BufferView mean = FusedTensors.zeros(DType.F32, rows);
+            BufferView rstd = FusedTensors.zeros(DType.F32, rows);
+            CpuLayerNorm.forward(xv, wv, FusedTensors.of(DType.F32, b, cols), EPS, out, mean, rstd);
+            double[][] expected = layerNormReference(x, w, b, rows, cols);
+            assertClose(expected[0], read(out), 2e-5, "f32 layerNorm out, " + cols + " columns");
+            assertClose(expected[1], read(mean), 2e-5, "f32 layerNorm mean");
+            assertClose(expected[2], read(rstd), 2e-6, "f32 layerNorm rstd");
+
+            BufferView dx = FusedTensors.zeros(DType.F32, rows, cols);
+            CpuLayerNorm.backward(FusedTensors.of(DType.F32, dy, rows, cols), xv, wv, mean, rstd, dx, null, null);
+            assertClose(layerNormInputGradient(x, w, dy, expected[1], expected[2], rows, cols), read(dx), 2e-5,
+                    "f32 layerNorm dx, " + cols + " columns");
+        }
+    }
+
+    /** {@code dx} of layer norm in double from the textbook formula, with the reference's mean and rstd. */
+    private static double[] layerNormInputGradient(double[] x, double[] w, double[] dy, double[] mean, double[] rstd, int rows, int cols) {
+        double[] dx = new double[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            double meanG = 0;
+            double meanGx = 0;
+            for (int c = 0; c < cols; c++) {
+                double g = dy[r * cols + c] * w[c];
+                meanG += g / cols;
+                meanGx += g * (x[r * cols + c] - mean[r]) * rstd[r] / cols;
+            }
+            for (int c = 0; c < cols; c++) {
+                double g = dy[r * cols + c] * w[c];
+                double xhat = (x[r * cols + c] - mean[r]) * rstd[r];
+                dx[r * cols + c] = rstd[r] * (g - meanG - xhat * meanGx);
+            }
+        }
+        return dx;
+    }
+
     /** Training-mode batch norm over {@code [n, c, s]}: batch mean and biased variance per channel. */
     private static double[] batchNormTrainingReference(double[] x, double[] w, double[] b, int n, int c, int s) {
         double[] out = new double[x.length];

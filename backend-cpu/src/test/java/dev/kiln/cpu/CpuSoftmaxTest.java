@@ -104,6 +104,34 @@ class CpuSoftmaxTest {
         }
     }
 
+    @ParameterizedTest
+    @CsvSource({"false", "true"})
+    void f32BackwardRowsMatchTheDoubleFormula(boolean log) {
+        Random random = new Random(14);
+        for (int cols : new int[] {64, 67}) {
+            int rows = 3;
+            double[] x = FusedTensors.stored(DType.F32, FusedTensors.gaussian(random, rows * cols));
+            double[] dy = FusedTensors.stored(DType.F32, FusedTensors.gaussian(random, rows * cols));
+            BufferView y = FusedTensors.zeros(DType.F32, rows, cols);
+            CpuSoftmax.softmax(FusedTensors.of(DType.F32, x, rows, cols), y, log);
+            BufferView dx = FusedTensors.zeros(DType.F32, rows, cols);
+            CpuSoftmax.backward(y, FusedTensors.of(DType.F32, dy, rows, cols), dx, log);
+            double[] ys = read(y);
+            double[] expected = new double[rows * cols];
+            for (int r = 0; r < rows; r++) {
+                double s = 0;
+                for (int c = 0; c < cols; c++) {
+                    s += log ? dy[r * cols + c] : dy[r * cols + c] * ys[r * cols + c];
+                }
+                for (int c = 0; c < cols; c++) {
+                    int i = r * cols + c;
+                    expected[i] = log ? dy[i] - Math.exp(ys[i]) * s : ys[i] * (dy[i] - s);
+                }
+            }
+            assertClose(expected, read(dx), 2e-6, "f32 softmax backward, " + cols + " columns, log " + log);
+        }
+    }
+
     @Test
     void mismatchedOutputShapeIsRejected() {
         BufferView x = FusedTensors.zeros(DType.F32, 2, 3);
