@@ -1,5 +1,8 @@
 package dev.kiln.cpu;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Gets a GEMM micro-kernel compiled soon after a JVM's first GEMM, and tells {@link CpuGemm} when
  * it has been. Until C2 compiles it, a Vector API kernel runs with boxed vectors, hundreds of
@@ -7,7 +10,9 @@ package dev.kiln.cpu;
  * {@link CpuGemmKernel#scalarTile} (the same sums, bit for bit) until {@link #ready()}, while a
  * daemon thread calls the vector kernel on small tiles (each call a few boxed FMAs, not a real
  * tile's hundreds) until a call is fast, which means C2 has compiled it. A JVM that never compiles
- * it (-Xint, C1 only) keeps the scalar tiles, which are faster there.
+ * it (-Xint, C1 only) keeps the scalar tiles, which are faster there. One thread warms every kernel
+ * (heap and, on Java 22+, native), one after the other: on a busy two-core machine a warm-up thread
+ * per kernel took CPU from the product itself.
  */
 final class CpuGemmWarmUp {
     /** Depth of the warm-up tiles: enough loop iterations for C2 to see a real loop, few enough to stay cheap boxed. */
@@ -19,20 +24,31 @@ final class CpuGemmWarmUp {
     private static final long EAGER_NANOS = 20_000_000_000L;
     private static final long SLOW_ROUND_PAUSE_MILLIS = 1_000;
 
-    /** The heap kernel, {@link CpuGemmKernel#microKernel}, on KC-deep tiles. */
+    /** The kernels not compiled yet; one daemon thread warms them all, so warm-up never takes more than one CPU. */
+    private static final List<CpuGemmWarmUp> PENDING = new ArrayList<>();
+    private static boolean threadStarted;
+
+    /** The heap kernel, {@link CpuGemmKernel#microKernel}, on KC-deep tiles (after PENDING, which it joins). */
     static final CpuGemmWarmUp HEAP = heapKernel();
 
     private final Runnable tile;
     private volatile boolean ready;
 
-    /** Starts warming up {@code tile}, one KC-deep call of a micro-kernel, on a daemon thread. */
-    CpuGemmWarmUp(String kernel, Runnable tile) {
+    /** Starts warming up {@code tile}, one KC-deep call of a micro-kernel, on the warm-up thread. */
+    CpuGemmWarmUp(Runnable tile) {
         this.tile = tile;
-        if (!System.getProperty("java.vm.info", "").contains("interpreted mode")) {
-            Thread t = new Thread(this::warmUp, "kiln-gemm-warm-up-" + kernel);
-            t.setDaemon(true);
-            t.setPriority(Thread.MIN_PRIORITY);
-            t.start();
+        if (System.getProperty("java.vm.info", "").contains("interpreted mode")) {
+            return;
+        }
+        synchronized (PENDING) {
+            PENDING.add(this);
+            if (!threadStarted) {
+                Thread t = new Thread(CpuGemmWarmUp::warmUpAll, "kiln-gemm-warm-up");
+                t.setDaemon(true);
+                t.setPriority(Thread.MIN_PRIORITY);
+                t.start();
+                threadStarted = true;
+            }
         }
     }
 
@@ -45,20 +61,27 @@ final class CpuGemmWarmUp {
         float[] ap = new float[CpuGemmKernel.MR * KC];
         float[] bp = new float[CpuGemmKernel.NR * KC];
         float[] c = new float[CpuGemmKernel.MR * CpuGemmKernel.NR];
-        return new CpuGemmWarmUp("heap", () -> CpuGemmKernel.microKernel(KC, ap, 0, bp, 0, c, 0, CpuGemmKernel.NR, 1f));
+        return new CpuGemmWarmUp(() -> CpuGemmKernel.microKernel(KC, ap, 0, bp, 0, c, 0, CpuGemmKernel.NR, 1f));
     }
 
-    private void warmUp() {
+    /**
+     * Rounds of calls to the pending kernel registered last until it is compiled, then the next: the
+     * last is the one a product is waiting for (the native kernel registers after the heap one).
+     */
+    private static void warmUpAll() {
         long start = System.nanoTime();
         while (true) {
-            long t0 = System.nanoTime();
-            for (int i = 0; i < CALLS_PER_ROUND; i++) {
-                tile.run();
+            CpuGemmWarmUp kernel;
+            synchronized (PENDING) {
+                PENDING.removeIf(CpuGemmWarmUp::ready);
+                if (PENDING.isEmpty()) {
+                    // a kernel registered later finds this thread gone and starts another
+                    threadStarted = false;
+                    return;
+                }
+                kernel = PENDING.get(PENDING.size() - 1);
             }
-            if ((System.nanoTime() - t0) / CALLS_PER_ROUND < COMPILED_NANOS_PER_CALL) {
-                ready = true;
-                return;
-            }
+            kernel.round();
             if (System.nanoTime() - start > EAGER_NANOS) {
                 try {
                     Thread.sleep(SLOW_ROUND_PAUSE_MILLIS);
@@ -66,6 +89,16 @@ final class CpuGemmWarmUp {
                     return;
                 }
             }
+        }
+    }
+
+    private void round() {
+        long t0 = System.nanoTime();
+        for (int i = 0; i < CALLS_PER_ROUND; i++) {
+            tile.run();
+        }
+        if ((System.nanoTime() - t0) / CALLS_PER_ROUND < COMPILED_NANOS_PER_CALL) {
+            ready = true;
         }
     }
 }

@@ -95,6 +95,6 @@ final class CpuNativePackedB implements CpuPackedB {
         MemorySegment bp = Arena.ofAuto().allocate((long) NR * CpuGemmWarmUp.KC * Float.BYTES, ALIGNMENT);
         float[] ap = new float[MR * CpuGemmWarmUp.KC];
         float[] c = new float[MR * NR];
-        return new CpuGemmWarmUp("native", () -> CpuGemmNativeKernel.microKernel(CpuGemmWarmUp.KC, ap, 0, bp, 0, c, 0, NR, 1f));
+        return new CpuGemmWarmUp(() -> CpuGemmNativeKernel.microKernel(CpuGemmWarmUp.KC, ap, 0, bp, 0, c, 0, NR, 1f));
     }
 }
