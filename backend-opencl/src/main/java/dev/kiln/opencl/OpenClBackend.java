@@ -35,12 +35,14 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     private final RowKernels layerNormKernels;
     private final RowKernels softmaxKernels;
     private final boolean dropoutRuns;
+    private final boolean gemmVectors;
 
     OpenClBackend(int index, OpenClDevice cl) {
         this.convKernels = OpenClConv.kernels(cl.properties());
         this.layerNormKernels = RowKernels.chosen(OpenClNorm.LAYER_NORM_PROPERTY, "layer_norm", cl.properties());
         this.softmaxKernels = RowKernels.chosen(OpenClSoftmax.PROPERTY, "softmax", cl.properties());
         this.dropoutRuns = OpenClDropout.runs(cl.properties());
+        this.gemmVectors = OpenClMatmul.vectors(cl.properties());
         this.device = new Device("opencl", index);
         this.cl = cl;
         this.allocator = new CachingAllocator(device, new CachingAllocator.DeviceMemory() {
@@ -74,6 +76,11 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     /** Whether dropout runs dropout_runs.cl (chosen when the backend opened). */
     boolean dropoutRuns() {
         return dropoutRuns;
+    }
+
+    /** Whether GEMMs with contiguous rows of b and out run matmul_vec.cl (chosen when the backend opened). */
+    boolean gemmVectors() {
+        return gemmVectors;
     }
 
     /** The OpenCL device behind this backend: its queue, programs and kernel launches. */

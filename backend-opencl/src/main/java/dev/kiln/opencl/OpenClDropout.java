@@ -49,14 +49,7 @@ final class OpenClDropout {
 
     /** Whether dropout runs dropout_runs.cl on this device, read from {@link #PROPERTY} (once, when a backend opens). */
     static boolean runs(OpenClDeviceProperties device) {
-        String value = System.getProperty(PROPERTY, "auto");
-        return switch (value) {
-            case "auto" -> device.isCpu();
-            case "quads" -> false;
-            case "runs" -> true;
-            default -> throw new IllegalArgumentException("dropout: system property " + PROPERTY + " is '" + value
-                    + "'; expected auto, quads or runs");
-        };
+        return CpuKernelChoice.cpuKernel(PROPERTY, "dropout", "quads", "runs", device);
     }
 
     /** The five words of a dropout key, in philox.h's order: seed lo, seed hi, layer, step lo, step hi. */

@@ -17,6 +17,12 @@ import java.util.Arrays;
 public final class OpenClMatmul {
     private static final String FILE = "matmul.cl";
     private static final String PACK_FILE = "matmul_pack.cl";
+    private static final String VEC_FILE = "matmul_vec.cl";
+    /** Chooses the GEMM of CPU devices: {@code auto} (vectors on CPU devices), {@code tiles} (matmul.cl) or {@code vectors} (matmul_vec.cl). */
+    static final String PROPERTY = "kiln.opencl.gemm";
+    /** Rows of out per work-item of matmul_vec.cl, and its work-items per group (along m). */
+    private static final int VEC_ROWS = 6;
+    private static final int VEC_GROUP = 8;
     /** Below this many multiply-adds per matrix, or this few rows or columns, the direct kernel wins. */
     private static final long DIRECT_MAX_WORK = 64L * 64 * 64;
     private static final int DIRECT_MAX_SIDE = 8;
@@ -40,7 +46,7 @@ public final class OpenClMatmul {
             if (chosen != null && chosen.staging() == GemmParams.Staging.GLOBAL && transposedRows(b) && m >= MIN_ROWS_TO_PACK) {
                 launchWithRowMajorB(backend, a, b, out, chosen);
             } else {
-                launch(backend, a, b, out, chosen);
+                launch(backend, a, b, out, chosen, backend.gemmVectors());
             }
         }
     }
@@ -72,16 +78,16 @@ public final class OpenClMatmul {
             int[] dims = Arrays.copyOf(batch.toArray(), r);
             dims[r - 2] = k;
             dims[r - 1] = n;
-            launch(backend, a, BufferView.contiguous(packed, Shape.of(dims)), out, tiled);
+            launch(backend, a, BufferView.contiguous(packed, Shape.of(dims)), out, tiled, backend.gemmVectors());
         } finally {
             packed.release();
         }
     }
 
-    /** Runs the tiled kernel with {@code params}, or the direct kernel when it is null; for the tuner and benchmarks. */
+    /** Runs the tiled kernel with {@code params}, or the direct kernel when it is null (never matmul_vec.cl); for the tuner and benchmarks. */
     public static void matmulWith(OpenClBackend backend, BufferView a, BufferView b, BufferView out, GemmParams params) {
         if (needsKernel(backend, a, b, out)) {
-            launch(backend, a, b, out, params);
+            launch(backend, a, b, out, params, false);
         }
     }
 
@@ -117,7 +123,8 @@ public final class OpenClMatmul {
         return true;
     }
 
-    private static void launch(OpenClBackend backend, BufferView a, BufferView b, BufferView out, GemmParams tiled) {
+    /** The tiled kernel with {@code tiled} (the direct one when null), or matmul_vec.cl where {@code vectors} and the strides allow. */
+    private static void launch(OpenClBackend backend, BufferView a, BufferView b, BufferView out, GemmParams tiled, boolean vectors) {
         DType dtype = a.dtype();
         int r = out.shape().rank();
         int m = a.shape().dim(r - 2);
@@ -128,6 +135,17 @@ public final class OpenClMatmul {
         int[] sa = a.layout().strides();
         int[] sb = b.layout().strides();
         int[] so = out.layout().strides();
+        if (tiled != null && tiled.staging() == GemmParams.Staging.GLOBAL && vectors && sb[r - 1] == 1 && so[r - 1] == 1) {
+            int lanes = 64 / dtype.byteSize();
+            backend.cl().kernel(VEC_FILE, "matmul_vec", dtype, sa[r - 1] == 1 ? "-DUNIT_SAK" : "")
+                    .arg(m).arg(n).arg(k)
+                    .strided(batchLayout(a.layout(), batch)).strided(batchLayout(b.layout(), batch)).strided(batchLayout(out.layout(), batch))
+                    .arg(sa[r - 2]).arg(sa[r - 1]).arg(sb[r - 2]).arg(so[r - 2])
+                    .arg(a.buffer()).arg(b.buffer()).arg(out.buffer())
+                    .launch(new long[]{(n + 2L * lanes - 1) / (2L * lanes), roundUp((m + VEC_ROWS - 1) / VEC_ROWS, VEC_GROUP), batches},
+                            new long[]{1, VEC_GROUP, 1});
+            return;
+        }
         KernelCall call = backend.cl().kernel(FILE, "matmul", dtype, options(tiled, sa[r - 1], sb[r - 1], so[r - 1]))
                 .arg(m).arg(n).arg(k)
                 .strided(batchLayout(a.layout(), batch)).strided(batchLayout(b.layout(), batch)).strided(batchLayout(out.layout(), batch))
@@ -149,6 +167,11 @@ public final class OpenClMatmul {
             long groupsM = (m + tiled.tm() - 1) / tiled.tm();
             call.launch(new long[]{groupsN * rtsn, groupsM * rtsm, batches}, new long[]{rtsn, rtsm, 1});
         }
+    }
+
+    /** Whether GEMMs run matmul_vec.cl on this device where they can, read from {@link #PROPERTY} (once, when a backend opens). */
+    static boolean vectors(OpenClDeviceProperties device) {
+        return CpuKernelChoice.cpuKernel(PROPERTY, "matmul", "tiles", "vectors", device);
     }
 
     /**

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every GEMM variant (local and global staging, with and without unit strides, edge tiles, batches)
- * against a naive triple loop written here, so a table line can never select a wrong kernel.
+ * against a naive triple loop written here, so a table line can never select a wrong kernel; and the
+ * backend's own choice, which on CPU devices is matmul_vec.cl wherever b's and out's rows are contiguous.
  */
 class OpenClGemmVariantsTest {
     private static OpenClBackend cl;
@@ -59,6 +60,31 @@ class OpenClGemmVariantsTest {
         }
     }
 
+    /**
+     * matmul_vec.cl: columns in two vectors, then one vector, then single ones (53 = 32 + 16 + 5 in
+     * F32, 45 = 2 x 16 + 8 + 5 in F64), rows not a multiple of its six, a transposed a, a batch
+     * sharing b from an offset.
+     */
+    @Test
+    void theBackendsChoiceMatchesANaiveProduct() {
+        for (DType dtype : new DType[]{DType.F32, DType.F64}) {
+            for (int[] s : new int[][]{{1, 1, 1}, {7, 45, 3}, {13, 53, 9}, {33, 129, 67}}) {
+                int m = s[0];
+                int n = s[1];
+                int k = s[2];
+                run(dtype, null, 1, Layout.contiguous(Shape.of(1, m, k)), Layout.contiguous(Shape.of(1, k, n)),
+                        Layout.contiguous(Shape.of(1, m, n)), m * k, k * n, m * n);
+            }
+            int m = 37;
+            int n = 70;
+            int k = 19;
+            Layout al = new Layout(Shape.of(2, m, k), new int[]{m * k, 1, m}, 0);
+            Layout bl = new Layout(Shape.of(2, k, n), new int[]{0, n, 1}, 5);
+            run(dtype, null, 2, al, bl, Layout.contiguous(Shape.of(2, m, n)), 2 * m * k, 5 + k * n, 2 * m * n);
+        }
+    }
+
+    /** The product with the tiled kernel of {@code p}, or with the backend's own choice when p is null. */
     private static void run(DType dtype, GemmParams p, int batches, Layout al, Layout bl, Layout ol,
                             int aSize, int bSize, int oSize) {
         double[] av = Twin.random(dtype, aSize, 31);
@@ -68,7 +94,11 @@ class OpenClGemmVariantsTest {
         DeviceBuffer o = upload(dtype, new double[oSize]);
         try {
             BufferView out = new BufferView(o, ol);
-            OpenClMatmul.matmulWith(cl, new BufferView(a, al), new BufferView(b, bl), out, p);
+            if (p == null) {
+                cl.matmul(new BufferView(a, al), new BufferView(b, bl), out);
+            } else {
+                OpenClMatmul.matmulWith(cl, new BufferView(a, al), new BufferView(b, bl), out, p);
+            }
             double[] got = Twin.decode(cl, out);
             int m = ol.shape().dim(1);
             int n = ol.shape().dim(2);
@@ -82,7 +112,7 @@ class OpenClGemmVariantsTest {
                         }
                         double g = got[at(ol, z, i, j)];
                         if (Math.abs(g - want) > 1e-5 * k + 1e-5 * Math.abs(want)) {
-                            fail(dtype + " GEMM " + p + " " + m + "x" + n + "x" + k + ": out[" + z + "," + i + "," + j + "] is "
+                            fail(dtype + " GEMM " + (p == null ? "of the backend's choice" : p) + " " + m + "x" + n + "x" + k + ": out[" + z + "," + i + "," + j + "] is "
                                     + g + ", expected " + want);
                         }
                     }
