@@ -18,6 +18,10 @@ import java.util.Arrays;
  * are summed in {@link #WEIGHT_CHUNKS} fixed runs, in parallel, whose partial sums are then added
  * in run order, so the bits depend on the batch size only, never on the thread count.
  * </ul>
+ * Small convolutions skip the packing: a vector's worth of output channels per group go to
+ * {@link CpuConvChannelLanesF32} (forward and weight gradient), few of them with unit horizontal
+ * stride to {@link CpuConvDirectF32}, and a stride-1 input gradient is such a forward of the output
+ * gradient ({@link CpuConvTransposedF32}).
  */
 final class CpuConv2dF32 {
     /** Packed patch blocks hold about this many floats (512 KiB), a quarter of L2. */
@@ -36,6 +40,19 @@ final class CpuConv2dF32 {
         float[] w = CpuBuffer.f32(weight);
         float[] b = bias == null ? null : CpuBuffer.f32(bias);
         float[] o = CpuBuffer.f32(out);
+        if (CpuConvChannelLanesF32.suits(g)) {
+            CpuConvChannelLanesF32 lanes = new CpuConvChannelLanesF32(g, p);
+            float[] laneWeights = laneWeights(lanes, w, weight.layout().offset(), g);
+            overImagesAndGroups(g, (image, group) -> {
+                float[] padded = scratch(lanes.paddedSize());
+                float[] positions = grown(GRADIENT_ROWS, lanes.positionsSize());
+                lanes.pad(in, x.layout().offset() + g.inputAt(image, group), padded, 0);
+                lanes.forward(padded, laneWeights, group * lanes.laneWeightsSize(), b,
+                        b == null ? 0 : bias.layout().offset() + group * g.coutG(), positions, o,
+                        out.layout().offset() + g.outputAt(image, group));
+            });
+            return;
+        }
         if (CpuConvDirectF32.suits(g, p)) {
             CpuConvDirectF32 direct = new CpuConvDirectF32(g, p);
             overImagesAndGroups(g, (image, group) -> {
@@ -73,6 +90,17 @@ final class CpuConv2dF32 {
         float[] d = CpuBuffer.f32(dy);
         float[] w = CpuBuffer.f32(weight);
         float[] grad = CpuBuffer.f32(dx);
+        if (CpuConvTransposedF32.suits(g, p)) {
+            CpuConvGeometry tg = CpuConvTransposedF32.geometry(g);
+            CpuConvDirectF32 direct = new CpuConvDirectF32(tg, CpuConvTransposedF32.params(g, p));
+            float[] tw = CpuConvTransposedF32.weights(g, w, weight.layout().offset());
+            overImagesAndGroups(tg, (image, group) -> {
+                float[] padded = scratch(direct.paddedSize());
+                direct.pad(d, dy.layout().offset() + tg.inputAt(image, group), padded, 0);
+                direct.forward(padded, tw, group * tg.coutG() * tg.k(), null, 0, grad, dx.layout().offset() + tg.outputAt(image, group));
+            });
+            return;
+        }
         CpuConvPatchesF32 patches = new CpuConvPatchesF32(g, p);
         int n = g.spatialOut();
         int block = columnBlock(g.k(), n);
@@ -103,7 +131,9 @@ final class CpuConv2dF32 {
         }
         int chunks = Math.min(g.n(), WEIGHT_CHUNKS);
         float[] partial = new float[chunks * size];
-        if (CpuConvDirectF32.suits(g, p)) {
+        if (CpuConvChannelLanesF32.suits(g)) {
+            channelLanesWeightGradient(d, dy, in, x, g, new CpuConvChannelLanesF32(g, p), chunks, partial);
+        } else if (CpuConvDirectF32.suits(g, p)) {
             directWeightGradient(d, dy, in, x, g, new CpuConvDirectF32(g, p), chunks, partial);
         } else {
             packedWeightGradient(d, dy, in, x, g, p, chunks, partial);
@@ -145,6 +175,28 @@ final class CpuConv2dF32 {
         });
     }
 
+    private static void channelLanesWeightGradient(float[] d, BufferView dy, float[] in, BufferView x, CpuConvGeometry g,
+                                                   CpuConvChannelLanesF32 lanes, int chunks, float[] partial) {
+        int size = g.cout() * g.k();
+        int most = (g.n() + chunks - 1) / chunks;
+        CpuThreads.parallelFor(chunks, 1, (fromChunk, toChunk) -> {
+            float[] padded = scratch(most * lanes.paddedSize());
+            float[] positions = grown(GRADIENT_ROWS, most * lanes.positionsSize());
+            for (int chunk = fromChunk; chunk < toChunk; chunk++) {
+                int first = firstImage(g, chunk, chunks);
+                int images = firstImage(g, chunk + 1, chunks) - first;
+                for (int group = 0; group < g.groups(); group++) {
+                    for (int i = 0; i < images; i++) {
+                        lanes.pad(in, x.layout().offset() + g.inputAt(first + i, group), padded, i * lanes.paddedSize());
+                        lanes.gradientPositions(d, dy.layout().offset() + g.outputAt(first + i, group), positions,
+                                i * lanes.positionsSize());
+                    }
+                    lanes.weightGradient(padded, positions, images, partial, chunk * size + group * g.coutG() * g.k());
+                }
+            }
+        });
+    }
+
     private static void packedWeightGradient(float[] d, BufferView dy, float[] in, BufferView x, CpuConvGeometry g,
                                              Conv2dParams p, int chunks, float[] partial) {
         int size = g.cout() * g.k();
@@ -173,6 +225,15 @@ final class CpuConv2dF32 {
                 }
             }
         });
+    }
+
+    /** Every group's weights as {@link CpuConvChannelLanesF32#laneWeights}, one group after another. */
+    private static float[] laneWeights(CpuConvChannelLanesF32 lanes, float[] w, int wAt, CpuConvGeometry g) {
+        float[] all = new float[g.groups() * lanes.laneWeightsSize()];
+        for (int group = 0; group < g.groups(); group++) {
+            lanes.laneWeights(w, wAt + group * g.coutG() * g.k(), all, group * lanes.laneWeightsSize());
+        }
+        return all;
     }
 
     /** Output positions per packed block: whole slivers, as many as fit {@link #BLOCK_FLOATS} with k rows. */

@@ -51,7 +51,16 @@ final class CpuConvDirectF32 {
 
     /** Copies the group's input channels at {@code in[at]} into {@code padded[to..]}, zeros around them. */
     void pad(float[] in, int at, float[] padded, int to) {
-        Arrays.fill(padded, to, to + paddedSize(), 0f);
+        pad(g, p, rowLength, in, at, padded, to);
+    }
+
+    /**
+     * Copies the group's input channels at {@code in[at]} into {@code padded[to..]} as planes of
+     * {@code h + 2 * padH} rows of {@code rowLength}, the image at the padding's offset, zeros around it.
+     */
+    static void pad(CpuConvGeometry g, Conv2dParams p, int rowLength, float[] in, int at, float[] padded, int to) {
+        int paddedRows = g.h() + 2 * p.padH();
+        Arrays.fill(padded, to, to + g.cinG() * paddedRows * rowLength, 0f);
         for (int ci = 0; ci < g.cinG(); ci++) {
             for (int y = 0; y < g.h(); y++) {
                 System.arraycopy(in, at + (ci * g.h() + y) * g.w(), padded,
@@ -64,16 +73,31 @@ final class CpuConvDirectF32 {
         return (ci * paddedRows + oy * p.strideH() + ky * p.dilationH()) * rowLength + ox + kx * p.dilationW();
     }
 
+    /** First kernel row whose input row for output row {@code oy} is inside the image, not in the padding. */
+    private int kyFirst(int oy) {
+        int before = p.padH() - oy * p.strideH();
+        return Math.min(g.kh(), Math.max(0, -Math.floorDiv(-before, p.dilationH())));
+    }
+
+    /** One past the last kernel row whose input row for output row {@code oy} is inside the image. */
+    private int kyEnd(int oy) {
+        int last = p.padH() + g.h() - 1 - oy * p.strideH();
+        return Math.max(kyFirst(oy), Math.min(g.kh(), Math.floorDiv(last, p.dilationH()) + 1));
+    }
+
     /**
      * Output channels {@code co0..co0 + coutG} of one image (rows of {@code ow} at {@code out[outAt]})
      * from its padded input; weights of the group start at {@code w[wAt]}, the bias (or null) at
-     * {@code b[bAt]}.
+     * {@code b[bAt]}. Kernel rows that fall wholly in the top or bottom padding are skipped: they
+     * add only zeros (a transposed convolution's input is mostly such padding).
      */
     void forward(float[] padded, float[] w, int wAt, float[] b, int bAt, float[] out, int outAt) {
         int k = g.k();
         int taps = g.kh() * g.kw();
         int n = g.spatialOut();
         for (int oy = 0; oy < g.oh(); oy++) {
+            int kyFrom = kyFirst(oy);
+            int kyTo = kyEnd(oy);
             for (int ox = 0; ox < g.ow(); ox += L) {
                 VectorMask<Float> inside = FS.indexInRange(ox, g.ow());
                 int co = 0;
@@ -84,7 +108,7 @@ final class CpuConvDirectF32 {
                     FloatVector a3 = start(b, bAt + co + 3);
                     int w0 = wAt + co * k;
                     for (int ci = 0; ci < g.cinG(); ci++) {
-                        for (int ky = 0; ky < g.kh(); ky++) {
+                        for (int ky = kyFrom; ky < kyTo; ky++) {
                             for (int kx = 0; kx < g.kw(); kx++) {
                                 FloatVector x = FloatVector.fromArray(FS, padded, tapAt(ci, oy, ky, ox, kx));
                                 int r = w0 + ci * taps + ky * g.kw() + kx;
@@ -105,7 +129,7 @@ final class CpuConvDirectF32 {
                     FloatVector a = start(b, bAt + co);
                     int w0 = wAt + co * k;
                     for (int ci = 0; ci < g.cinG(); ci++) {
-                        for (int ky = 0; ky < g.kh(); ky++) {
+                        for (int ky = kyFrom; ky < kyTo; ky++) {
                             for (int kx = 0; kx < g.kw(); kx++) {
                                 FloatVector x = FloatVector.fromArray(FS, padded, tapAt(ci, oy, ky, ox, kx));
                                 a = x.fma(FloatVector.broadcast(FS, w[w0 + ci * taps + ky * g.kw() + kx]), a);

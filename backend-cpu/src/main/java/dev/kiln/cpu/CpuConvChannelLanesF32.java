@@ -1,0 +1,243 @@
+package dev.kiln.cpu;
+
+import dev.kiln.api.spi.params.Conv2dParams;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * F32 convolution with a group's output channels in the lanes of one vector (LeNet's second conv:
+ * 16 channels, AVX-512's 16 lanes). A kernel tap is then one vector of weights and each input
+ * element one broadcast, so no load is unaligned and every lane works, however narrow the output
+ * rows (LeNet's are 10 wide). Any stride and dilation: inputs are read from a zero-padded copy.
+ * <ul>
+ * <li>forward: a run of output positions of one row in registers, each the bias then one fma per tap
+ * in (ci, ky, kx) order, written position-major and then transposed to channel-major;
+ * <li>weight gradient: the output gradients transposed to position-major, and each weight's channel
+ * lanes summing its products in (image, oy, ox) order.
+ * </ul>
+ */
+final class CpuConvChannelLanesF32 {
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    static final int L = FS.length();
+    /** Output columns (forward) or kernel columns (weight gradient) in one block of sums. */
+    private static final int RUN = 4;
+    /** Output rows (forward) or kernel rows (weight gradient) in one block of sums. */
+    private static final int ROWS = 2;
+
+    private final CpuConvGeometry g;
+    private final Conv2dParams p;
+    private final int paddedRows;
+    private final int paddedCols;
+
+    CpuConvChannelLanesF32(CpuConvGeometry g, Conv2dParams p) {
+        this.g = g;
+        this.p = p;
+        this.paddedRows = g.h() + 2 * p.padH();
+        this.paddedCols = g.w() + 2 * p.padW();
+    }
+
+    /**
+     * Where it pays: one vector holds a group's output channels and they fill more than half of it.
+     * Blocks of sums are {@link #ROWS} x {@link #RUN} outputs (forward) and {@link #ROWS} kernel rows
+     * (weight gradient): there must be at least that many.
+     */
+    static boolean suits(CpuConvGeometry g) {
+        return g.coutG() <= L && 2 * g.coutG() > L && g.oh() >= ROWS && g.ow() >= RUN && g.kh() >= ROWS;
+    }
+
+    /** Floats of the padded copy of one image's group of input channels. */
+    int paddedSize() {
+        return g.cinG() * paddedRows * paddedCols;
+    }
+
+    /** Floats of one image's outputs (or output gradients) position-major: L lanes per position. */
+    int positionsSize() {
+        return g.spatialOut() * L;
+    }
+
+    /** Floats of {@link #laneWeights}: L lanes per (ci, ky, kx). */
+    int laneWeightsSize() {
+        return g.k() * L;
+    }
+
+    /** Copies the group's input channels at {@code in[at]} into {@code padded[to..]}, zeros around them. */
+    void pad(float[] in, int at, float[] padded, int to) {
+        CpuConvDirectF32.pad(g, p, paddedCols, in, at, padded, to);
+    }
+
+    /** The group's weights at {@code w[wAt]} ([coutG][k]) as {@code lanes[to + r * L + co]}, zero past coutG. */
+    void laneWeights(float[] w, int wAt, float[] lanes, int to) {
+        Arrays.fill(lanes, to, to + laneWeightsSize(), 0f);
+        for (int co = 0; co < g.coutG(); co++) {
+            for (int r = 0; r < g.k(); r++) {
+                lanes[to + r * L + co] = w[wAt + co * g.k() + r];
+            }
+        }
+    }
+
+    /** Where the padded row of channel {@code ci} that output row {@code oy} reads at kernel row {@code ky} starts. */
+    private int inputAt(int ci, int oy, int ky) {
+        return (ci * paddedRows + oy * p.strideH() + ky * p.dilationH()) * paddedCols;
+    }
+
+    /**
+     * One image's outputs for one group: from its padded input and {@link #laneWeights} at
+     * {@code lanes[lanesAt..]}, onto the bias ({@code b[bAt..]}, or zeros when {@code b} is null),
+     * position-major into {@code positions}, then channel-major into {@code out[outAt..]}.
+     */
+    void forward(float[] padded, float[] lanes, int lanesAt, float[] b, int bAt, float[] positions, float[] out, int outAt) {
+        float[] bias = new float[L];
+        if (b != null) {
+            System.arraycopy(b, bAt, bias, 0, g.coutG());
+        }
+        int[] runStarts = new int[g.cinG() * g.kh()];
+        for (int oy = 0; oy < g.oh(); oy += ROWS) {
+            for (int ox = 0; ox < g.ow(); ox += RUN) {
+                // the last block is moved back to end at the edge: what it computes again comes out the same
+                int oy0 = Math.min(oy, g.oh() - ROWS);
+                int ox0 = Math.min(ox, g.ow() - RUN);
+                // one run of kernel columns per (ci, ky), in weight order
+                for (int ci = 0; ci < g.cinG(); ci++) {
+                    for (int ky = 0; ky < g.kh(); ky++) {
+                        runStarts[ci * g.kh() + ky] = inputAt(ci, oy0, ky) + ox0 * p.strideW();
+                    }
+                }
+                eightSums(lanes, lanesAt, padded, runStarts, runStarts.length, g.kw(), p.dilationW(), p.strideW(),
+                        p.strideH() * paddedCols, bias, positions, (oy0 * g.ow() + ox0) * L, g.ow() * L);
+            }
+        }
+        int n = g.spatialOut();
+        for (int co = 0; co < g.coutG(); co++) {
+            int row = outAt + co * n;
+            for (int q = 0; q < n; q++) {
+                out[row + q] = positions[q * L + co];
+            }
+        }
+    }
+
+    /**
+     * Eight sums in registers, {@link #ROWS} rows of {@link #RUN}, enough to hide the fma latency.
+     * Sum {@code (row, j)} is {@code start[0..L]} plus, over {@code runs} runs of {@code length} steps,
+     * vector {@code vectors[v]} ({@code v} from {@code vAt}, L further each step) times the broadcast
+     * of {@code padded[x + row * nextRow + j * spacing]} ({@code x} from {@code runStarts[run]},
+     * {@code step} further each step); it is stored at {@code out[outAt + row * rowGap + j * L]}.
+     * The forward runs over kernel taps for a block of outputs, the weight gradient over output
+     * positions for a block of kernel taps. No vector crosses the call (one would be boxed were the
+     * call not inlined).
+     */
+    private static void eightSums(float[] vectors, int vAt, float[] padded, int[] runStarts, int runs, int length, int step,
+                                  int spacing, int nextRow, float[] start, float[] out, int outAt, int rowGap) {
+        FloatVector a00 = FloatVector.fromArray(FS, start, 0);
+        FloatVector a01 = a00;
+        FloatVector a02 = a00;
+        FloatVector a03 = a00;
+        FloatVector a10 = a00;
+        FloatVector a11 = a00;
+        FloatVector a12 = a00;
+        FloatVector a13 = a00;
+        int v = vAt;
+        for (int run = 0; run < runs; run++) {
+            int x = runStarts[run];
+            for (int i = 0; i < length; i++, v += L, x += step) {
+                FloatVector f = FloatVector.fromArray(FS, vectors, v);
+                int y = x + nextRow;
+                a00 = f.fma(FloatVector.broadcast(FS, padded[x]), a00);
+                a01 = f.fma(FloatVector.broadcast(FS, padded[x + spacing]), a01);
+                a02 = f.fma(FloatVector.broadcast(FS, padded[x + 2 * spacing]), a02);
+                a03 = f.fma(FloatVector.broadcast(FS, padded[x + 3 * spacing]), a03);
+                a10 = f.fma(FloatVector.broadcast(FS, padded[y]), a10);
+                a11 = f.fma(FloatVector.broadcast(FS, padded[y + spacing]), a11);
+                a12 = f.fma(FloatVector.broadcast(FS, padded[y + 2 * spacing]), a12);
+                a13 = f.fma(FloatVector.broadcast(FS, padded[y + 3 * spacing]), a13);
+            }
+        }
+        a00.intoArray(out, outAt);
+        a01.intoArray(out, outAt + L);
+        a02.intoArray(out, outAt + 2 * L);
+        a03.intoArray(out, outAt + 3 * L);
+        a10.intoArray(out, outAt + rowGap);
+        a11.intoArray(out, outAt + rowGap + L);
+        a12.intoArray(out, outAt + rowGap + 2 * L);
+        a13.intoArray(out, outAt + rowGap + 3 * L);
+    }
+
+    /** One image's output gradients for one group ({@code d[dyAt..]}, channel-major) into {@code positions[to..]}, position-major. */
+    void gradientPositions(float[] d, int dyAt, float[] positions, int to) {
+        int n = g.spatialOut();
+        Arrays.fill(positions, to, to + positionsSize(), 0f);
+        for (int co = 0; co < g.coutG(); co++) {
+            int row = dyAt + co * n;
+            for (int q = 0; q < n; q++) {
+                positions[to + q * L + co] = d[row + q];
+            }
+        }
+    }
+
+    /**
+     * The weight gradient of one group over {@code images} images, their padded inputs and
+     * {@link #gradientPositions} one after the other, into {@code dw[at..]} ([coutG][k]). Each
+     * weight's channel lanes sum in (image, oy, ox) order.
+     */
+    void weightGradient(float[] padded, float[] positions, int images, float[] dw, int at) {
+        float[] sums = new float[ROWS * RUN * L];
+        int[] runStarts = new int[images * g.oh()];
+        float[] zero = new float[L];
+        for (int ci = 0; ci < g.cinG(); ci++) {
+            for (int ky = 0; ky < g.kh(); ky += ROWS) {
+                // the last row pair is moved back to end at the edge: what it sums again comes out the same
+                int ky0 = Math.min(ky, g.kh() - ROWS);
+                int kx = 0;
+                for (; kx + RUN <= g.kw(); kx += RUN) {
+                    // one run of output columns per (image, oy), in the order of the positions
+                    for (int image = 0; image < images; image++) {
+                        for (int oy = 0; oy < g.oh(); oy++) {
+                            runStarts[image * g.oh() + oy] = image * paddedSize() + inputAt(ci, oy, ky0) + kx * p.dilationW();
+                        }
+                    }
+                    eightSums(positions, 0, padded, runStarts, runStarts.length, g.ow(), p.strideW(), p.dilationW(),
+                            p.dilationH() * paddedCols, zero, sums, 0, RUN * L);
+                    store(sums, RUN, dw, at, ci, ky0, kx);
+                }
+                for (; kx < g.kw(); kx++) {
+                    weightColumn(padded, positions, images, ci, ky0, kx, sums);
+                    store(sums, 1, dw, at, ci, ky0, kx);
+                }
+            }
+        }
+    }
+
+    /** Sums of kernel rows {@code ky, ky + 1}, {@code columns} columns from {@code kx}, from {@code sums} (row-major) into {@code dw[at..]}. */
+    private void store(float[] sums, int columns, float[] dw, int at, int ci, int ky, int kx) {
+        for (int row = 0; row < ROWS; row++) {
+            for (int j = 0; j < columns; j++) {
+                int weight = at + (ci * g.kh() + ky + row) * g.kw() + kx + j;
+                for (int co = 0; co < g.coutG(); co++) {
+                    dw[weight + co * g.k()] = sums[(row * columns + j) * L + co];
+                }
+            }
+        }
+    }
+
+    /** Sums of kernel rows {@code ky, ky + 1}, column {@code kx} of input channel {@code ci}: past the whole blocks of columns. */
+    private void weightColumn(float[] padded, float[] positions, int images, int ci, int ky, int kx, float[] sums) {
+        int sw = p.strideW();
+        int nextRow = p.dilationH() * paddedCols;
+        FloatVector a0 = FloatVector.zero(FS);
+        FloatVector a1 = a0;
+        for (int image = 0; image < images; image++) {
+            int imageAt = image * paddedSize();
+            int q = image * positionsSize();
+            for (int oy = 0; oy < g.oh(); oy++) {
+                int x = imageAt + inputAt(ci, oy, ky) + kx * p.dilationW();
+                for (int ox = 0; ox < g.ow(); ox++, x += sw, q += L) {
+                    FloatVector dv = FloatVector.fromArray(FS, positions, q);
+                    a0 = dv.fma(FloatVector.broadcast(FS, padded[x]), a0);
+                    a1 = dv.fma(FloatVector.broadcast(FS, padded[x + nextRow]), a1);
+                }
+            }
+        }
+        a0.intoArray(sums, 0);
+        a1.intoArray(sums, L);
+    }
+}
