@@ -92,6 +92,80 @@ final class CpuConvDirectF32 {
      * add only zeros (a transposed convolution's input is mostly such padding).
      */
     void forward(float[] padded, float[] w, int wAt, float[] b, int bAt, float[] out, int outAt) {
+        if (g.coutG() < CO_BLOCK || g.oh() < 2) {
+            forwardByRows(padded, w, wAt, b, bAt, out, outAt);
+            return;
+        }
+        for (int oy = 0; oy < g.oh(); oy += 2) {
+            for (int ox = 0; ox < g.ow(); ox += L) {
+                for (int co = 0; co < g.coutG(); co += CO_BLOCK) {
+                    // the last block is moved back to end at the edge: what it computes again comes out the same
+                    twoRows(padded, w, wAt, b, bAt, out, outAt, Math.min(oy, g.oh() - 2), ox, Math.min(co, g.coutG() - CO_BLOCK));
+                }
+            }
+        }
+    }
+
+    /**
+     * Output rows {@code oy, oy + 1} of channels {@code co..co + 3}, a vector of columns from
+     * {@code ox}: eight sums in registers hide the fma latency, and each weight broadcast serves two
+     * rows. Kernel rows in the padding of both output rows are skipped; those in the padding of one
+     * of them add zeros to it. No vector or mask crosses the call (one would be boxed were the call
+     * not inlined).
+     */
+    private void twoRows(float[] padded, float[] w, int wAt, float[] b, int bAt, float[] out, int outAt, int oy, int ox, int co) {
+        int k = g.k();
+        int taps = g.kh() * g.kw();
+        int dw = p.dilationW();
+        int nextRow = p.strideH() * rowLength;
+        FloatVector a00 = FloatVector.broadcast(FS, b == null ? 0f : b[bAt + co]);
+        FloatVector a01 = FloatVector.broadcast(FS, b == null ? 0f : b[bAt + co + 1]);
+        FloatVector a02 = FloatVector.broadcast(FS, b == null ? 0f : b[bAt + co + 2]);
+        FloatVector a03 = FloatVector.broadcast(FS, b == null ? 0f : b[bAt + co + 3]);
+        FloatVector a10 = a00;
+        FloatVector a11 = a01;
+        FloatVector a12 = a02;
+        FloatVector a13 = a03;
+        int kyFrom = kyFirst(oy + 1);
+        int kyTo = kyEnd(oy);
+        for (int ci = 0; ci < g.cinG(); ci++) {
+            for (int ky = kyFrom; ky < kyTo; ky++) {
+                int x = tapAt(ci, oy, ky, ox, 0);
+                int r = wAt + co * k + ci * taps + ky * g.kw();
+                for (int kx = 0; kx < g.kw(); kx++, x += dw, r++) {
+                    FloatVector x0 = FloatVector.fromArray(FS, padded, x);
+                    FloatVector x1 = FloatVector.fromArray(FS, padded, x + nextRow);
+                    FloatVector w0 = FloatVector.broadcast(FS, w[r]);
+                    FloatVector w1 = FloatVector.broadcast(FS, w[r + k]);
+                    FloatVector w2 = FloatVector.broadcast(FS, w[r + 2 * k]);
+                    FloatVector w3 = FloatVector.broadcast(FS, w[r + 3 * k]);
+                    a00 = x0.fma(w0, a00);
+                    a01 = x0.fma(w1, a01);
+                    a02 = x0.fma(w2, a02);
+                    a03 = x0.fma(w3, a03);
+                    a10 = x1.fma(w0, a10);
+                    a11 = x1.fma(w1, a11);
+                    a12 = x1.fma(w2, a12);
+                    a13 = x1.fma(w3, a13);
+                }
+            }
+        }
+        int n = g.spatialOut();
+        int o = outAt + co * n + oy * g.ow() + ox;
+        VectorMask<Float> inside = FS.indexInRange(ox, g.ow());
+        a00.intoArray(out, o, inside);
+        a01.intoArray(out, o + n, inside);
+        a02.intoArray(out, o + 2 * n, inside);
+        a03.intoArray(out, o + 3 * n, inside);
+        o += g.ow();
+        a10.intoArray(out, o, inside);
+        a11.intoArray(out, o + n, inside);
+        a12.intoArray(out, o + 2 * n, inside);
+        a13.intoArray(out, o + 3 * n, inside);
+    }
+
+    /** {@link #forward} a row at a time, for fewer than {@link #CO_BLOCK} channels or a single output row (conv1d). */
+    private void forwardByRows(float[] padded, float[] w, int wAt, float[] b, int bAt, float[] out, int outAt) {
         int k = g.k();
         int taps = g.kh() * g.kw();
         int n = g.spatialOut();
