@@ -20,7 +20,7 @@ class JitDeterminismTest {
     void vectorExpTanhAndDotGiveTheSameBitsInterpretedAndCompiled() throws IOException, InterruptedException {
         String interpreted = probe(List.of("-Xint"), 1);
         String compiled = probe(List.of("-XX:-TieredCompilation", "-XX:CompileThreshold=100", "-Xbatch"), 400);
-        assertEquals(interpreted, compiled, "interpreted vs C2-compiled hashes (exp, tanh, dot)");
+        assertEquals(interpreted, compiled, "interpreted vs C2-compiled hashes (exp, tanh, dot, conv, pool, transformer row kernels)");
     }
 
     private static String probe(List<String> jvmFlags, int rounds) throws IOException, InterruptedException {
