@@ -7,6 +7,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,6 +21,9 @@ final class CpuMaxPool2dF32 {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_PREFERRED;
     private static final int L = FS.length();
+    /** Even (odd) lanes of two vectors side by side: indexes past L wrap to the second vector. */
+    private static final VectorShuffle<Float> EVEN = VectorShuffle.fromOp(FS, i -> 2 * i);
+    private static final VectorShuffle<Float> ODD = VectorShuffle.fromOp(FS, i -> 2 * i + 1);
     private CpuMaxPool2dF32() {
     }
 
@@ -30,6 +34,14 @@ final class CpuMaxPool2dF32 {
         float[] res = CpuBuffer.f32(out);
         int inBase = x.layout().offset();
         int outBase = out.layout().offset();
+        if (p.padH() == 0 && p.padW() == 0 && IS.length() == L && p.kernelW() == 2 && p.strideW() == 2) {
+            CpuThreads.parallelFor(planes, 1, (from, to) -> {
+                for (int plane = from; plane < to; plane++) {
+                    pairedPlane(in, inBase + plane * h * w, res, outBase + plane * oh * ow, idx, idxBase + plane * oh * ow, p, w, oh, ow);
+                }
+            });
+            return;
+        }
         if (p.padH() == 0 && p.padW() == 0 && IS.length() == L) {
             int[] columns = new int[L];
             int[] tailColumns = new int[L];
@@ -104,6 +116,44 @@ final class CpuMaxPool2dF32 {
                         bestAt = bestAt.blend(laneColumns.add(at), wins.cast(IS));
                     }
                 }
+                best.intoArray(res, dst + oy * ow + ox, inside);
+                bestAt.intoArray(idx, idxAt + oy * ow + ox, inside.cast(IS));
+            }
+        }
+    }
+
+    /**
+     * One plane of windows two columns wide at stride 2 (2 x 2 pooling), none in padding: each
+     * window row of L outputs is two contiguous loads split into even and odd columns, with no
+     * gather. Elements are taken in the scalar loop's order, so the result is its, bit for bit.
+     */
+    private static void pairedPlane(float[] in, int src, float[] res, int dst, int[] idx, int idxAt, Pool2dParams p, int w, int oh,
+                                    int ow) {
+        IntVector evenColumns = IntVector.zero(IS).addIndex(2);
+        for (int oy = 0; oy < oh; oy++) {
+            int rowAt = oy * p.strideH() * w;
+            for (int ox = 0; ox < ow; ox += L) {
+                int first = rowAt + 2 * ox;
+                VectorMask<Float> low = FS.indexInRange(2 * ox, 2 * ow);
+                VectorMask<Float> high = FS.indexInRange(2 * ox + L, 2 * ow);
+                // as the scalar loop starts: minus infinity at the window's first element
+                FloatVector best = FloatVector.broadcast(FS, Float.NEGATIVE_INFINITY);
+                IntVector bestAt = evenColumns.add(first);
+                for (int ky = 0; ky < p.kernelH(); ky++) {
+                    int at = first + ky * w;
+                    FloatVector lo = FloatVector.fromArray(FS, in, src + at, low);
+                    FloatVector hi = FloatVector.fromArray(FS, in, src + at + L, high);
+                    FloatVector even = lo.rearrange(EVEN, hi);
+                    FloatVector odd = lo.rearrange(ODD, hi);
+                    IntVector evenAt = evenColumns.add(at);
+                    VectorMask<Float> evenWins = even.compare(VectorOperators.GT, best).or(even.test(VectorOperators.IS_NAN));
+                    best = best.blend(even, evenWins);
+                    bestAt = bestAt.blend(evenAt, evenWins.cast(IS));
+                    VectorMask<Float> wins = odd.compare(VectorOperators.GT, best).or(odd.test(VectorOperators.IS_NAN));
+                    best = best.blend(odd, wins);
+                    bestAt = bestAt.blend(evenAt.add(1), wins.cast(IS));
+                }
+                VectorMask<Float> inside = FS.indexInRange(ox, ow);
                 best.intoArray(res, dst + oy * ow + ox, inside);
                 bestAt.intoArray(idx, idxAt + oy * ow + ox, inside.cast(IS));
             }

@@ -142,6 +142,17 @@ class CpuPool2dTest {
         assertArrayEquals(new int[] {1, 6}, Arrays.copyOfRange(CpuBuffer.i32(idx), FusedTensors.OFFSET, FusedTensors.OFFSET + 2));
     }
 
+    /** 2 x 2 windows at stride 2 (split into even and odd columns on F32): ties in a window row and across its rows. */
+    @Test
+    void firstMaximumWinsOnTiesInPairedColumns() {
+        BufferView x = FusedTensors.of(DType.F32, new double[] {4, 4, 1, 3, 0, 3, 3, 3, 3, 1, 7, 7}, 1, 1, 2, 6);
+        BufferView out = FusedTensors.zeros(DType.F32, 1, 1, 1, 3);
+        BufferView idx = FusedTensors.zeros(DType.I32, 1, 1, 1, 3);
+        CpuPool2d.max(x, Pool2dParams.of(2, 2), out, idx);
+        assertArrayEquals(new int[] {0, 3, 10}, Arrays.copyOfRange(CpuBuffer.i32(idx), FusedTensors.OFFSET, FusedTensors.OFFSET + 3));
+        assertClose(new double[] {4, 3, 7}, read(out), 0, "maxima");
+    }
+
     @Test
     void firstMaximumWinsOnTies() {
         BufferView x = FusedTensors.of(DType.F32, new double[] {1, 5, 5, 2, 5, 0, 3, 5, 5}, 1, 1, 3, 3);
