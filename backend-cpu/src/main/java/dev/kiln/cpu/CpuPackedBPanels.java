@@ -3,12 +3,12 @@ package dev.kiln.cpu;
 import dev.kiln.api.errors.KilnException;
 
 /**
- * Where sgemm packs B. On Java 22 and newer, in 64-byte-aligned native memory
+ * Where sgemm packs B. On Java 22 and newer, a large B goes to 64-byte-aligned native memory
  * ({@code CpuNativePanels}, compiled from {@code src/main/java22} only when the build JDK is 22 or
- * newer): a heap {@code float[]} is not 64-byte aligned, so there every 64-byte vector load of B
- * straddles two cache lines, which costs the micro-kernel 10-15%. On Java 21 (where the
- * foreign-memory API is a preview), or with {@code -Dkiln.cpu.gemmPanels=heap}, in a heap array
- * per thread. Both give the same bits.
+ * newer): a heap {@code float[]} is not 64-byte aligned, so there the 64-byte vector loads of B
+ * straddle two cache lines. On Java 21 (where the foreign-memory API is a preview), for smaller B,
+ * or with {@code -Dkiln.cpu.gemmPanels=heap}, B goes to a heap array per thread. All give the same
+ * bits.
  */
 final class CpuPackedBPanels {
     /** Hands out packed-B panels of at least a number of floats. */
@@ -37,7 +37,26 @@ final class CpuPackedBPanels {
     };
     /** 64-byte-aligned native panels, or null on a JVM (or a build) older than Java 22. */
     static final Source NATIVE = loadNative();
-    /** What sgemm uses: native panels where there are any, unless the property asks for the heap. */
+    /**
+     * Packed B of at least this many floats (8 MiB: B of 2048 x 1024 and up) goes to native panels in
+     * {@link #BY_SIZE}. Measured on a 2-core AVX-512 machine: with B in L3 (n = 2048) native panels ran
+     * single-thread sgemm about 4% faster; at n = 1024 the two were level, and at n = 512 on two threads
+     * heap panels were faster in every paired run.
+     */
+    static final int NATIVE_MIN_FLOATS = 1 << 21;
+    /** Native panels for large packed B, heap arrays for the rest. */
+    static final Source BY_SIZE = NATIVE == null ? null : new Source() {
+        @Override
+        public CpuPackedB acquire(int floats) {
+            return floats >= NATIVE_MIN_FLOATS ? NATIVE.acquire(floats) : HEAP.acquire(floats);
+        }
+
+        @Override
+        public boolean kernelCompiled() {
+            return NATIVE.kernelCompiled() && HEAP.kernelCompiled();
+        }
+    };
+    /** What sgemm uses: {@link #BY_SIZE} where there are native panels, unless the property asks for the heap. */
     static final Source DEFAULT = choose();
 
     private CpuPackedBPanels() {
@@ -46,10 +65,11 @@ final class CpuPackedBPanels {
     private static Source choose() {
         String wanted = System.getProperty(PROPERTY, "auto").trim();
         return switch (wanted) {
-            case "auto", "" -> NATIVE != null ? NATIVE : HEAP;
+            case "auto", "" -> BY_SIZE != null ? BY_SIZE : HEAP;
             case "heap" -> HEAP;
-            default -> throw new KilnException("-D" + PROPERTY + "=" + wanted
-                    + " is not a GEMM panel choice; use auto (native memory on Java 22+, else heap) or heap");
+            case "native" -> NATIVE != null ? NATIVE : HEAP;
+            default -> throw new KilnException("-D" + PROPERTY + "=" + wanted + " is not a GEMM panel choice; use auto"
+                    + " (native memory on Java 22+ for large B, else heap), heap, or native (native memory for any B on Java 22+)");
         };
     }
 

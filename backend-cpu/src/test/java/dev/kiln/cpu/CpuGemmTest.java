@@ -147,7 +147,12 @@ class CpuGemmTest {
         // the build compiles src/main/java22 whenever its JDK is 22+, and tests run on the build's JDK
         assumeTrue(Runtime.version().feature() >= 22, "Java 21 has no native panels");
         assertNotNull(CpuPackedBPanels.NATIVE, "native GEMM panels missing on Java " + Runtime.version().feature());
-        assertSame(CpuPackedBPanels.NATIVE, CpuPackedBPanels.DEFAULT, "sgemm uses native panels by default");
+        assertSame(CpuPackedBPanels.BY_SIZE, CpuPackedBPanels.DEFAULT, "sgemm picks panels by size by default");
+        try (CpuPackedB small = CpuPackedBPanels.BY_SIZE.acquire(CpuPackedBPanels.NATIVE_MIN_FLOATS - 1);
+             CpuPackedB large = CpuPackedBPanels.BY_SIZE.acquire(CpuPackedBPanels.NATIVE_MIN_FLOATS)) {
+            assertTrue(small instanceof CpuHeapPackedB, "B below the threshold on the heap");
+            assertTrue(!(large instanceof CpuHeapPackedB), "B from the threshold up in native memory");
+        }
     }
 
     @Test
