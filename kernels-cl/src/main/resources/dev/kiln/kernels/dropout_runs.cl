@@ -3,7 +3,7 @@
  * drawing eight Philox blocks at a time in explicit vectors. One work-item per block left PoCL a
  * scalar Philox and a loop of variable length per work-item (~30 ns an element). The rounds are
  * philox.h's, lane by lane (a 64-bit product gives both halves), so the mask is bit for bit
- * dropout_keep_bits's; the last partial 32 elements of a run take philox.h itself.
+ * dropout_keep_bits's; the last elements of a run, fewer than 32, are stored one at a time.
  */
 #include "prelude.h"
 #include "philox.h"
@@ -70,30 +70,31 @@ KERNEL void KNAME(dropout_runs)(int n, int len, float p, T keep_scale,
     GLOBAL const T *x = x_buf + x_off + first;
     GLOBAL T *y = out + out_off + first;
     u32 quad = (u32) first >> 2;
-    int whole = count & ~31;
-    for (int i = 0; i < whole; i += 32, quad += 8) {
+    for (int i = 0; i < count; i += 32, quad += 8) {
         uint8 counters = (uint8) quad + (uint8)(0, 1, 2, 3, 4, 5, 6, 7);
         PhiloxBlocks8 b = philox8(counters, layer, step_lo, step_hi, seed_lo, seed_hi);
         int8 k0 = keeps8(b.w0, p);
         int8 k1 = keeps8(b.w1, p);
         int8 k2 = keeps8(b.w2, p);
         int8 k3 = keeps8(b.w3, p);
-        STORE8(i, ELEMENTS(s0, s1));
-        STORE8(i + 8, ELEMENTS(s2, s3));
-        STORE8(i + 16, ELEMENTS(s4, s5));
-        STORE8(i + 24, ELEMENTS(s6, s7));
-    }
-    DropoutKey key;
-    key.seed_lo = seed_lo;
-    key.seed_hi = seed_hi;
-    key.layer = layer;
-    key.step_lo = step_lo;
-    key.step_hi = step_hi;
-    for (int i = whole; i < count; i += 4, quad++) {
-        int keep = dropout_keep_bits(key, quad, p);
-        int last = min(i + 4, count);
-        for (int e = i; e < last; e++) {
-            y[e] = ((keep >> (e - i)) & 1) ? x[e] / keep_scale : (T) 0;
+        int8 m0 = ELEMENTS(s0, s1);
+        int8 m1 = ELEMENTS(s2, s3);
+        int8 m2 = ELEMENTS(s4, s5);
+        int8 m3 = ELEMENTS(s6, s7);
+        if (i + 32 <= count) {
+            STORE8(i, m0);
+            STORE8(i + 8, m1);
+            STORE8(i + 16, m2);
+            STORE8(i + 24, m3);
+        } else {
+            int keep[32];
+            vstore8(m0, 0, keep);
+            vstore8(m1, 0, keep + 8);
+            vstore8(m2, 0, keep + 16);
+            vstore8(m3, 0, keep + 24);
+            for (int e = i; e < count; e++) {
+                y[e] = keep[e - i] ? x[e] / keep_scale : (T) 0;
+            }
         }
     }
 }
