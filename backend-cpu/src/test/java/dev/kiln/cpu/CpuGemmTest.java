@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -39,29 +38,30 @@ class CpuGemmTest {
         return out.stream();
     }
 
-    /** Each sgemm case with B packed in heap arrays and, on Java 22+, in native panels. */
-    static Stream<Arguments> sgemmCases() {
-        return cases().flatMap(c -> Stream.of("heap", "native").map(panels -> {
-            Object[] args = Arrays.copyOf(c.get(), 6);
-            args[5] = panels;
-            return Arguments.of(args);
-        }));
-    }
-
-    @ParameterizedTest(name = "sgemm m={0} n={1} k={2} transA={3} transB={4} panels={5}")
-    @MethodSource("sgemmCases")
-    void sgemmMatchesNaive(int m, int n, int k, boolean transA, boolean transB, String panels) {
+    /** Each case with B packed in heap arrays and, on Java 22+, in native panels, both against one naive product. */
+    @ParameterizedTest(name = "sgemm m={0} n={1} k={2} transA={3} transB={4}")
+    @MethodSource("cases")
+    void sgemmMatchesNaive(int m, int n, int k, boolean transA, boolean transB) {
         Random rnd = new Random(31L * m + 7L * n + k + (transA ? 1 : 0) + (transB ? 2 : 0));
         int lda = (transA ? m : k) + 3;
         int ldb = (transB ? k : n) + 1;
         int ldc = n + 2;
         float[] a = randomFloats(rnd, 4 + (transA ? k : m) * lda);
         float[] b = randomFloats(rnd, 2 + (transB ? n : k) * ldb);
-        float[] c = randomFloats(rnd, 5 + m * ldc);
-        float[] before = c.clone();
+        float[] before = randomFloats(rnd, 5 + m * ldc);
         float alpha = 1.25f;
         float beta = -0.5f;
-        CpuGemm.sgemm(panels(panels), transA, transB, m, n, k, alpha, a, 4, lda, b, 2, ldb, beta, c, 5, ldc);
+        List<CpuPackedBPanels.Source> sources = new ArrayList<>(List.of(CpuPackedBPanels.HEAP));
+        if (CpuPackedBPanels.NATIVE != null) {
+            sources.add(CpuPackedBPanels.NATIVE);
+        }
+        List<float[]> results = new ArrayList<>();
+        for (CpuPackedBPanels.Source panels : sources) {
+            float[] c = before.clone();
+            CpuGemm.sgemm(panels, transA, transB, m, n, k, alpha, a, 4, lda, b, 2, ldb, beta, c, 5, ldc);
+            assertUntouchedPadding(before, c, m, n, ldc);
+            results.add(c);
+        }
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double sum = 0;
@@ -74,10 +74,12 @@ class CpuGemmTest {
                 }
                 double expected = alpha * sum + beta * (double) before[5 + i * ldc + j];
                 double tolerance = 1e-6 * (Math.abs(alpha) * magnitude + Math.abs(beta * before[5 + i * ldc + j])) + 1e-7;
-                assertEquals(expected, c[5 + i * ldc + j], tolerance, "C[" + i + "," + j + "]");
+                for (int r = 0; r < results.size(); r++) {
+                    assertEquals(expected, results.get(r)[5 + i * ldc + j], tolerance,
+                            "C[" + i + "," + j + "] with " + (r == 0 ? "heap" : "native") + " panels");
+                }
             }
         }
-        assertUntouchedPadding(before, c, m, n, ldc);
     }
 
     @ParameterizedTest(name = "dgemm m={0} n={1} k={2} transA={3} transB={4}")
@@ -123,7 +125,8 @@ class CpuGemmTest {
     @ParameterizedTest(name = "m={0} n={1} k={2}")
     @CsvSource({"12, 32, 256", "13, 33, 257", "389, 300, 270", "50, 700, 9"})
     void nativePanelsGiveTheHeapPanelsBits(int m, int n, int k) throws InterruptedException {
-        CpuPackedBPanels.Source nativePanels = panels("native");
+        assumeTrue(CpuPackedBPanels.NATIVE != null, "native panels need Java 22+");
+        CpuPackedBPanels.Source nativePanels = CpuPackedBPanels.NATIVE;
         // the vector kernels, not the scalar tiles that run until they are compiled
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (!(nativePanels.kernelCompiled() && CpuPackedBPanels.HEAP.kernelCompiled()) && System.nanoTime() < deadline) {
@@ -157,21 +160,14 @@ class CpuGemmTest {
 
     @Test
     void aClosedNativePanelIsHandedOutAgain() {
-        CpuPackedBPanels.Source source = panels("native");
+        assumeTrue(CpuPackedBPanels.NATIVE != null, "native panels need Java 22+");
+        CpuPackedBPanels.Source source = CpuPackedBPanels.NATIVE;
         // larger than any other test's panel, so the smallest idle panel that fits is this one
         CpuPackedB first = source.acquire(3_000_000);
         first.close();
         CpuPackedB again = source.acquire(2_990_000);
         again.close();
         assertSame(first, again, "a panel large enough is reused, not reallocated");
-    }
-
-    private static CpuPackedBPanels.Source panels(String name) {
-        if (name.equals("heap")) {
-            return CpuPackedBPanels.HEAP;
-        }
-        assumeTrue(CpuPackedBPanels.NATIVE != null, "native panels need Java 22+");
-        return CpuPackedBPanels.NATIVE;
     }
 
     private static void assertUntouchedPadding(float[] before, float[] after, int m, int n, int ldc) {
