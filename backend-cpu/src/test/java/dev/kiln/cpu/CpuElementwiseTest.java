@@ -45,18 +45,22 @@ class CpuElementwiseTest {
             for (int i = 0; i < out.numel(); i++) {
                 float x = (float) StridedViews.get(a, i);
                 float y = (float) StridedViews.get(b, i);
-                float expected = switch (op) {
-                    case ADD -> x + y;
-                    case SUB -> x - y;
-                    case MUL -> x * y;
-                    case DIV -> x / y;
-                    case MAXIMUM -> x > y ? x : y;
-                    case MINIMUM -> x < y ? x : y;
-                    default -> (float) Math.pow(x, y);
-                };
-                assertEquals(expected, (float) StridedViews.get(out, i), op + " at " + i);
+                assertEquals(javaF32(op, x, y), (float) StridedViews.get(out, i), op + " at " + i);
             }
         }
+    }
+
+    /** The op with Java's float operators (the inputs hold no NaN and no -0, so max and min need no special cases). */
+    static float javaF32(BinaryOp op, float x, float y) {
+        return switch (op) {
+            case ADD -> x + y;
+            case SUB -> x - y;
+            case MUL -> x * y;
+            case DIV -> x / y;
+            case MAXIMUM -> x > y ? x : y;
+            case MINIMUM -> x < y ? x : y;
+            default -> (float) Math.pow(x, y);
+        };
     }
 
     @ParameterizedTest(name = "compare and integer ops {0} {1} x {2}")
@@ -189,6 +193,28 @@ class CpuElementwiseTest {
         CpuElementwise.unary(UnaryOp.SIGN, ints, sign);
         for (int i = 0; i < 20; i++) {
             assertEquals(Long.signum(StridedViews.getLong(ints, i)), StridedViews.getLong(sign, i));
+        }
+    }
+
+    @Test
+    void contiguousF32ArithmeticMatchesJavaOperators() {
+        // contiguous runs at three different offsets (vector lanes plus a tail), one run longer than a parallel chunk
+        Random rnd = new Random(23);
+        for (int n : new int[] {1, 17, 2 * CpuElementwise.GRAIN + 9}) {
+            BufferView a = StridedViews.random(DType.F32, Kind.OFFSET, rnd, n);
+            BufferView b = StridedViews.random(DType.F32, Kind.CONTIGUOUS, rnd, n);
+            for (BinaryOp op : List.of(BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV)) {
+                BufferView out = StridedViews.zeros(DType.F32, n);
+                CpuElementwise.binary(op, a, b, out);
+                for (int i = 0; i < n; i++) {
+                    float x = (float) StridedViews.get(a, i);
+                    float y = (float) StridedViews.get(b, i);
+                    float expected = javaF32(op, x, y);
+                    if (Float.floatToIntBits(expected) != Float.floatToIntBits((float) StridedViews.get(out, i))) {
+                        assertEquals(expected, (float) StridedViews.get(out, i), op + " at " + i + " of " + n);
+                    }
+                }
+            }
         }
     }
 

@@ -47,18 +47,8 @@ class CpuScalarRunsF32Test {
         }
     }
 
-    private static float apply(BinaryOp op, float a, float b) {
-        return switch (op) {
-            case ADD -> a + b;
-            case SUB -> a - b;
-            case MUL -> a * b;
-            case DIV -> a / b;
-            default -> a > b ? a : b; // MAXIMUM; the inputs hold no NaN and no -0
-        };
-    }
-
     private static void check(BinaryOp op, float a, float b, BufferView out, int i) {
-        float expected = apply(op, a, b);
+        float expected = CpuElementwiseTest.javaF32(op, a, b);
         float actual = ((float[]) ((CpuBuffer) out.buffer()).array())[out.layout().offset() + i];
         if (Float.floatToIntBits(expected) != Float.floatToIntBits(actual)) {
             fail(a + " " + op + " " + b + " at " + i + ": expected " + expected + ", got " + actual);
