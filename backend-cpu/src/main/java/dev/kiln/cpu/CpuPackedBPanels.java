@@ -67,7 +67,13 @@ final class CpuPackedBPanels {
         return switch (wanted) {
             case "auto", "" -> BY_SIZE != null ? BY_SIZE : HEAP;
             case "heap" -> HEAP;
-            case "native" -> NATIVE != null ? NATIVE : HEAP;
+            case "native" -> {
+                if (NATIVE == null) {
+                    throw new KilnException("-D" + PROPERTY + "=native: native GEMM panels need a Java 22+ runtime and a"
+                            + " Kiln built by a JDK 22+ (this is Java " + Runtime.version().feature() + "); use auto or heap");
+                }
+                yield NATIVE;
+            }
             default -> throw new KilnException("-D" + PROPERTY + "=" + wanted + " is not a GEMM panel choice; use auto"
                     + " (native memory on Java 22+ for large B, else heap), heap, or native (native memory for any B on Java 22+)");
         };
