@@ -1,6 +1,8 @@
 package dev.kiln.cpu;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -40,6 +42,9 @@ final class CpuGemm {
 
     /** A task's packed A over the whole k holds at most this many floats (1 MiB, half an L2), so k limits MC. */
     private static final int A_PACK_MAX = 1 << 18;
+    private static final VectorSpecies<Float> FS = CpuGemmKernel.FS;
+    /** The first MR lanes, for copying an MR-row of a transposed A in one masked vector move (lanes >= MR). */
+    private static final VectorMask<Float> MR_LANES = FS.indexInRange(0, Math.min(MR, FS.length()));
     private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC_MAX * KC]);
 
     private CpuGemm() {
@@ -153,33 +158,73 @@ final class CpuGemm {
         }
     }
 
-    /** Packs A rows {@code ic..ic+rows}, columns {@code pc..pc+kc}, into MR-high slivers (zero padded) at {@code ap[at..]}. */
+    /**
+     * Packs A rows {@code ic..ic+rows}, columns {@code pc..pc+kc}, into MR-high slivers (zero padded) at {@code ap[at..]}.
+     * Full slivers take the copies below, which move whole MR-rows of the sliver at a time; only a
+     * ragged last sliver goes through the element-by-element {@link #packEdgeSliver}.
+     */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int rows, int pc, int kc, float[] ap,
                               int at) {
         for (int r0 = 0; r0 < rows; r0 += MR) {
             int dst = at + r0 * kc;
             int h = Math.min(MR, rows - r0);
-            if (!transA) {
-                for (int ii = 0; ii < MR; ii++) {
-                    if (ii < h) {
-                        int src = aOff + (ic + r0 + ii) * lda + pc;
-                        for (int p = 0; p < kc; p++) {
-                            ap[dst + p * MR + ii] = a[src + p];
-                        }
-                    } else {
-                        for (int p = 0; p < kc; p++) {
-                            ap[dst + p * MR + ii] = 0f;
-                        }
-                    }
-                }
+            if (h < MR) {
+                packEdgeSliver(transA, a, aOff, lda, ic + r0, h, pc, kc, ap, dst);
+            } else if (transA) {
+                packColumnsSliver(a, aOff + pc * lda + ic + r0, lda, kc, ap, dst);
             } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + r0;
-                    int row = dst + p * MR;
-                    for (int ii = 0; ii < MR; ii++) {
-                        ap[row + ii] = ii < h ? a[src + ii] : 0f;
-                    }
-                }
+                packRowsSliver(a, aOff + (ic + r0) * lda + pc, lda, kc, ap, dst);
+            }
+        }
+    }
+
+    /**
+     * A full sliver of a row-major A: twelve source rows read side by side, so each packed MR-row is
+     * written in one sequential run (one loop over p per source row would write with stride MR).
+     */
+    private static void packRowsSliver(float[] a, int src, int lda, int kc, float[] ap, int dst) {
+        int s1 = src + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
+        int s6 = s5 + lda, s7 = s6 + lda, s8 = s7 + lda, s9 = s8 + lda, s10 = s9 + lda, s11 = s10 + lda;
+        for (int p = 0; p < kc; p++) {
+            int d = dst + p * MR;
+            ap[d] = a[src + p];
+            ap[d + 1] = a[s1 + p];
+            ap[d + 2] = a[s2 + p];
+            ap[d + 3] = a[s3 + p];
+            ap[d + 4] = a[s4 + p];
+            ap[d + 5] = a[s5 + p];
+            ap[d + 6] = a[s6 + p];
+            ap[d + 7] = a[s7 + p];
+            ap[d + 8] = a[s8 + p];
+            ap[d + 9] = a[s9 + p];
+            ap[d + 10] = a[s10 + p];
+            ap[d + 11] = a[s11 + p];
+        }
+    }
+
+    /**
+     * A full sliver of a transposed A, whose MR-rows are already contiguous in the source: one masked
+     * vector copy each where a vector holds MR floats, else an array copy.
+     */
+    private static void packColumnsSliver(float[] a, int src, int lda, int kc, float[] ap, int dst) {
+        if (FS.length() >= MR) {
+            for (int p = 0; p < kc; p++, src += lda) {
+                FloatVector.fromArray(FS, a, src, MR_LANES).intoArray(ap, dst + p * MR, MR_LANES);
+            }
+        } else {
+            for (int p = 0; p < kc; p++, src += lda) {
+                System.arraycopy(a, src, ap, dst + p * MR, MR);
+            }
+        }
+    }
+
+    /** The last, {@code h < MR} rows high sliver of A, rows {@code ic..ic+h}, zero padded to MR. */
+    private static void packEdgeSliver(boolean transA, float[] a, int aOff, int lda, int ic, int h, int pc, int kc,
+                                       float[] ap, int dst) {
+        for (int p = 0; p < kc; p++) {
+            int row = dst + p * MR;
+            for (int ii = 0; ii < MR; ii++) {
+                ap[row + ii] = ii >= h ? 0f : transA ? a[aOff + (pc + p) * lda + ic + ii] : a[aOff + (ic + ii) * lda + pc + p];
             }
         }
     }
