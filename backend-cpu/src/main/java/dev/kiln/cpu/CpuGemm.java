@@ -1,5 +1,6 @@
 package dev.kiln.cpu;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -18,8 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * while the row block's tiles pass over it, the packed A (1 MiB unless k needs more) and the C tiles of the
  * sliver stay in L2 from one k block to the next. A parallel call forks once for the
  * packing of B and once for the product, whose tasks are (row block, column range) pairs over
- * the whole k, about four per thread, so that a thread the scheduler holds back delays at most
- * one small task. Every element of C sums its products in ascending {@code p} order, one KC
+ * the whole k, about four per thread (at least two, and whole row blocks where that gives two,
+ * since each column range packs its row block of A again), so that a thread the scheduler holds
+ * back delays at most one small task. Every element of C sums its products in ascending {@code p} order, one KC
  * block at a time, whatever the blocking or thread count, so the result is bit-identical for any
  * {@code -Dkiln.cpu.threads}. Until the JIT has compiled the vector micro-kernel, tiles run in
  * scalar code with the same sums ({@link CpuGemmWarmUp}). Packed B lives in a {@link CpuPackedB}
@@ -122,7 +124,9 @@ final class CpuGemm {
         int slivers = ceilDiv(nc, NR);
         int mc = Math.min(Math.min(MC_MAX, roundUp(ceilDiv(m, tasksWanted), MR)), Math.max(MR, A_PACK_MAX / k / MR * MR));
         int rowBlocks = ceilDiv(m, mc);
-        int nSplits = Math.max(1, Math.min(slivers, ceilDiv(tasksWanted, rowBlocks)));
+        // each column range of a row block packs that block of A again: split columns only while there
+        // are too few row blocks for every thread to get two
+        int nSplits = rowBlocks >= 2 * CpuThreads.parallelism() ? 1 : Math.max(1, Math.min(slivers, ceilDiv(tasksWanted, rowBlocks)));
         CpuThreads.parallelFor(rowBlocks * nSplits, 1, (t0, t1) -> {
             float[] ap = aPack(mc * k);
             for (int t = t0; t < t1; t++) {
@@ -159,21 +163,21 @@ final class CpuGemm {
     }
 
     /**
-     * Packs A rows {@code ic..ic+rows}, columns {@code pc..pc+kc}, into MR-high slivers (zero padded) at {@code ap[at..]}.
-     * Full slivers take the copies below, which move whole MR-rows of the sliver at a time; only a
-     * ragged last sliver goes through the element-by-element {@link #packEdgeSliver}.
+     * Packs A rows {@code ic..ic+rows}, columns {@code pc..pc+kc}, into MR-high slivers (zero padded) at {@code ap[at..]},
+     * moving whole packed MR-rows at a time where it can; only a ragged last sliver of a row-major A
+     * goes element by element.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int rows, int pc, int kc, float[] ap,
                               int at) {
         for (int r0 = 0; r0 < rows; r0 += MR) {
             int dst = at + r0 * kc;
             int h = Math.min(MR, rows - r0);
-            if (h < MR) {
-                packEdgeSliver(transA, a, aOff, lda, ic + r0, h, pc, kc, ap, dst);
-            } else if (transA) {
-                packColumnsSliver(a, aOff + pc * lda + ic + r0, lda, kc, ap, dst);
-            } else {
+            if (transA) {
+                packColumnsSliver(a, aOff + pc * lda + ic + r0, lda, h, kc, ap, dst);
+            } else if (h == MR) {
                 packRowsSliver(a, aOff + (ic + r0) * lda + pc, lda, kc, ap, dst);
+            } else {
+                packRowsEdgeSliver(a, aOff + (ic + r0) * lda + pc, lda, h, kc, ap, dst);
             }
         }
     }
@@ -202,29 +206,31 @@ final class CpuGemm {
         }
     }
 
-    /**
-     * A full sliver of a transposed A, whose MR-rows are already contiguous in the source: one masked
-     * vector copy each where a vector holds MR floats, else an array copy.
-     */
-    private static void packColumnsSliver(float[] a, int src, int lda, int kc, float[] ap, int dst) {
-        if (FS.length() >= MR) {
-            for (int p = 0; p < kc; p++, src += lda) {
-                FloatVector.fromArray(FS, a, src, MR_LANES).intoArray(ap, dst + p * MR, MR_LANES);
-            }
-        } else {
-            for (int p = 0; p < kc; p++, src += lda) {
-                System.arraycopy(a, src, ap, dst + p * MR, MR);
+    /** The last, {@code h < MR} rows high sliver of a row-major A, zero padded to MR. */
+    private static void packRowsEdgeSliver(float[] a, int src, int lda, int h, int kc, float[] ap, int dst) {
+        for (int ii = 0; ii < MR; ii++) {
+            int from = src + ii * lda;
+            for (int p = 0; p < kc; p++) {
+                ap[dst + p * MR + ii] = ii < h ? a[from + p] : 0f;
             }
         }
     }
 
-    /** The last, {@code h < MR} rows high sliver of A, rows {@code ic..ic+h}, zero padded to MR. */
-    private static void packEdgeSliver(boolean transA, float[] a, int aOff, int lda, int ic, int h, int pc, int kc,
-                                       float[] ap, int dst) {
-        for (int p = 0; p < kc; p++) {
-            int row = dst + p * MR;
-            for (int ii = 0; ii < MR; ii++) {
-                ap[row + ii] = ii >= h ? 0f : transA ? a[aOff + (pc + p) * lda + ic + ii] : a[aOff + (ic + ii) * lda + pc + p];
+    /**
+     * An {@code h}-row sliver of a transposed A, whose packed MR-rows are already contiguous in the
+     * source: one masked vector move each where a vector holds MR floats (lanes from h load as the
+     * zero padding), else an array copy and zeros.
+     */
+    private static void packColumnsSliver(float[] a, int src, int lda, int h, int kc, float[] ap, int dst) {
+        if (FS.length() >= MR) {
+            VectorMask<Float> rows = FS.indexInRange(0, h);
+            for (int p = 0; p < kc; p++, src += lda) {
+                FloatVector.fromArray(FS, a, src, rows).intoArray(ap, dst + p * MR, MR_LANES);
+            }
+        } else {
+            for (int p = 0; p < kc; p++, src += lda) {
+                System.arraycopy(a, src, ap, dst + p * MR, h);
+                Arrays.fill(ap, dst + p * MR + h, dst + (p + 1) * MR, 0f);
             }
         }
     }
