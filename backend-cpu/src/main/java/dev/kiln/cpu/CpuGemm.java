@@ -218,20 +218,28 @@ final class CpuGemm {
 
     /**
      * An {@code h}-row sliver of a transposed A, whose packed MR-rows are already contiguous in the
-     * source: one masked vector move each where a vector holds MR floats (lanes from h load as the
-     * zero padding), else an array copy and zeros.
+     * source: masked vector moves once C2 has compiled them ({@link CpuGemmWarmUp#A_COLUMNS}), else
+     * array copies and zeros.
      */
     private static void packColumnsSliver(float[] a, int src, int lda, int h, int kc, float[] ap, int dst) {
-        if (FS.length() >= MR) {
-            VectorMask<Float> rows = FS.indexInRange(0, h);
-            for (int p = 0; p < kc; p++, src += lda) {
-                FloatVector.fromArray(FS, a, src, rows).intoArray(ap, dst + p * MR, MR_LANES);
-            }
-        } else {
-            for (int p = 0; p < kc; p++, src += lda) {
-                System.arraycopy(a, src, ap, dst + p * MR, h);
-                Arrays.fill(ap, dst + p * MR + h, dst + (p + 1) * MR, 0f);
-            }
+        if (CpuGemmWarmUp.A_COLUMNS != null && CpuGemmWarmUp.A_COLUMNS.ready()) {
+            packColumnsSliverVector(a, src, lda, h, kc, ap, dst);
+            return;
+        }
+        for (int p = 0; p < kc; p++, src += lda) {
+            System.arraycopy(a, src, ap, dst + p * MR, h);
+            Arrays.fill(ap, dst + p * MR + h, dst + (p + 1) * MR, 0f);
+        }
+    }
+
+    /**
+     * {@link #packColumnsSliver} with one masked vector move a packed MR-row, for vectors of at least
+     * MR lanes: lanes from h load as the zero padding.
+     */
+    static void packColumnsSliverVector(float[] a, int src, int lda, int h, int kc, float[] ap, int dst) {
+        VectorMask<Float> rows = FS.indexInRange(0, h);
+        for (int p = 0; p < kc; p++, src += lda) {
+            FloatVector.fromArray(FS, a, src, rows).intoArray(ap, dst + p * MR, MR_LANES);
         }
     }
 

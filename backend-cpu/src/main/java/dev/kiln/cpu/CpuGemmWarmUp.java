@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gets a GEMM micro-kernel compiled soon after a JVM's first GEMM, and tells {@link CpuGemm} when
+ * Gets a GEMM micro-kernel (or sgemm's vector packing of a transposed A) compiled soon after a JVM's first GEMM, and tells {@link CpuGemm} when
  * it has been. Until C2 compiles it, a Vector API kernel runs with boxed vectors, hundreds of
  * times slower than scalar code: a cold 1024 x 1024 product took seconds. So GEMM tiles run
  * {@link CpuGemmKernel#scalarTile} (the same sums, bit for bit) until {@link #ready()}, while a
@@ -27,6 +27,13 @@ final class CpuGemmWarmUp {
     /** The kernels not compiled yet; one daemon thread warms them all, so warm-up never takes more than one CPU. */
     private static final List<CpuGemmWarmUp> PENDING = new ArrayList<>();
     private static boolean threadStarted;
+
+    /**
+     * sgemm's masked-vector packing of a transposed A ({@link CpuGemm#packColumnsSliverVector}), which
+     * runs boxed until compiled just like a kernel; registered before the kernels, so warmed after
+     * them. Null where a vector holds fewer than MR floats.
+     */
+    static final CpuGemmWarmUp A_COLUMNS = CpuGemmKernel.L >= CpuGemmKernel.MR ? columnsPack() : null;
 
     /** The heap kernel, {@link CpuGemmKernel#microKernel}, on KC-deep tiles (after PENDING, which it joins). */
     static final CpuGemmWarmUp HEAP = heapKernel();
@@ -62,6 +69,12 @@ final class CpuGemmWarmUp {
         float[] bp = new float[CpuGemmKernel.NR * KC];
         float[] c = new float[CpuGemmKernel.MR * CpuGemmKernel.NR];
         return new CpuGemmWarmUp(() -> CpuGemmKernel.microKernel(KC, ap, 0, bp, 0, c, 0, CpuGemmKernel.NR, 1f));
+    }
+
+    private static CpuGemmWarmUp columnsPack() {
+        float[] a = new float[CpuGemmKernel.MR * KC];
+        float[] ap = new float[CpuGemmKernel.MR * KC];
+        return new CpuGemmWarmUp(() -> CpuGemm.packColumnsSliverVector(a, 0, CpuGemmKernel.MR, CpuGemmKernel.MR, KC, ap, 0));
     }
 
     /**
