@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -143,6 +144,29 @@ class CpuGemmTest {
         for (int i = 0; i < heap.length; i++) {
             assertEquals(Float.floatToRawIntBits(heap[i]), Float.floatToRawIntBits(nativeC[i]), "element " + i);
         }
+    }
+
+    @ParameterizedTest(name = "rows={0}")
+    @CsvSource({"1", "5", "11", "12"})
+    void vectorPackingOfATransposedSliverWritesTheSliverLayout(int rows) {
+        // sgemm uses this path only once C2 has compiled it, so the sgemm cases above may never reach it
+        assumeTrue(CpuGemmKernel.L >= CpuGemmKernel.MR, "vectors of fewer than MR lanes pack with array copies");
+        int mr = CpuGemmKernel.MR;
+        int kc = 7;
+        int lda = 19;
+        Random rnd = new Random(rows);
+        // the sliver's last row ends at the array's end, so lanes past it would be out of bounds
+        float[] a = randomFloats(rnd, 3 + (kc - 1) * lda + rows);
+        float[] ap = new float[2 + kc * mr];
+        Arrays.fill(ap, Float.NaN);
+        CpuGemm.packColumnsSliverVector(a, 3, lda, rows, kc, ap, 2);
+        for (int p = 0; p < kc; p++) {
+            for (int i = 0; i < mr; i++) {
+                float expected = i < rows ? a[3 + p * lda + i] : 0f;
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(ap[2 + p * mr + i]), "p " + p + " row " + i);
+            }
+        }
+        assertTrue(Float.isNaN(ap[0]) && Float.isNaN(ap[1]), "nothing written before the sliver");
     }
 
     @Test
