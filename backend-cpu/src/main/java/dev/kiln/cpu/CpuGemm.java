@@ -47,6 +47,9 @@ final class CpuGemm {
     private static final VectorSpecies<Float> FS = CpuGemmKernel.FS;
     /** The first MR lanes, for copying an MR-row of a transposed A in one masked vector move (lanes >= MR). */
     private static final VectorMask<Float> MR_LANES = FS.indexInRange(0, Math.min(MR, FS.length()));
+    /** Packed MR-rows of A a gather pass covers: the fewest that fill whole vectors. */
+    static final int ROWS_GATHER_DEPTH = lcm(MR, FS.length()) / MR;
+    private static final int ROWS_GATHER_VECTORS = ROWS_GATHER_DEPTH * MR / FS.length();
     private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC_MAX * KC]);
 
     private CpuGemm() {
@@ -164,56 +167,60 @@ final class CpuGemm {
 
     /**
      * Packs A rows {@code ic..ic+rows}, columns {@code pc..pc+kc}, into MR-high slivers (zero padded) at {@code ap[at..]},
-     * moving whole packed MR-rows at a time where it can; only a ragged last sliver of a row-major A
-     * goes element by element.
+     * with vector moves where they are compiled; a ragged last sliver of a row-major A goes element by element.
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int rows, int pc, int kc, float[] ap,
                               int at) {
+        boolean gather = !transA && CpuGemmWarmUp.A_ROWS.ready();
+        int[] map = gather ? rowsGatherMap(lda) : null;
         for (int r0 = 0; r0 < rows; r0 += MR) {
             int dst = at + r0 * kc;
             int h = Math.min(MR, rows - r0);
             if (transA) {
                 packColumnsSliver(a, aOff + pc * lda + ic + r0, lda, h, kc, ap, dst);
-            } else if (h == MR) {
-                packRowsSliver(a, aOff + (ic + r0) * lda + pc, lda, kc, ap, dst);
+            } else if (gather && h == MR) {
+                int whole = kc / ROWS_GATHER_DEPTH * ROWS_GATHER_DEPTH;
+                packRowsSliverGather(a, aOff + (ic + r0) * lda + pc, whole, map, ap, dst);
+                packRowsSliver(a, aOff + (ic + r0) * lda + pc, lda, h, whole, kc, ap, dst);
             } else {
-                packRowsEdgeSliver(a, aOff + (ic + r0) * lda + pc, lda, h, kc, ap, dst);
+                packRowsSliver(a, aOff + (ic + r0) * lda + pc, lda, h, 0, kc, ap, dst);
+            }
+        }
+    }
+
+    /** Columns {@code p0..kc} of an {@code h}-row sliver of a row-major A, element by element, zero padded to MR. */
+    private static void packRowsSliver(float[] a, int src, int lda, int h, int p0, int kc, float[] ap, int dst) {
+        for (int ii = 0; ii < MR; ii++) {
+            int from = src + ii * lda;
+            for (int p = p0; p < kc; p++) {
+                ap[dst + p * MR + ii] = ii < h ? a[from + p] : 0f;
             }
         }
     }
 
     /**
-     * A full sliver of a row-major A: twelve source rows read side by side, so each packed MR-row is
-     * written in one sequential run (one loop over p per source row would write with stride MR).
+     * Columns {@code 0..kc} (a multiple of {@link #ROWS_GATHER_DEPTH}) of a full sliver of a row-major A, a
+     * vector of the packed sliver at a time, gathered from the twelve rows through {@code map} ({@link #rowsGatherMap}).
      */
-    private static void packRowsSliver(float[] a, int src, int lda, int kc, float[] ap, int dst) {
-        int s1 = src + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
-        int s6 = s5 + lda, s7 = s6 + lda, s8 = s7 + lda, s9 = s8 + lda, s10 = s9 + lda, s11 = s10 + lda;
-        for (int p = 0; p < kc; p++) {
+    static void packRowsSliverGather(float[] a, int src, int kc, int[] map, float[] ap, int dst) {
+        for (int p = 0; p < kc; p += ROWS_GATHER_DEPTH) {
             int d = dst + p * MR;
-            ap[d] = a[src + p];
-            ap[d + 1] = a[s1 + p];
-            ap[d + 2] = a[s2 + p];
-            ap[d + 3] = a[s3 + p];
-            ap[d + 4] = a[s4 + p];
-            ap[d + 5] = a[s5 + p];
-            ap[d + 6] = a[s6 + p];
-            ap[d + 7] = a[s7 + p];
-            ap[d + 8] = a[s8 + p];
-            ap[d + 9] = a[s9 + p];
-            ap[d + 10] = a[s10 + p];
-            ap[d + 11] = a[s11 + p];
+            for (int v = 0; v < ROWS_GATHER_VECTORS; v++) {
+                FloatVector.fromArray(FS, a, src + p, map, v * FS.length()).intoArray(ap, d + v * FS.length());
+            }
         }
     }
 
-    /** The last, {@code h < MR} rows high sliver of a row-major A, zero padded to MR. */
-    private static void packRowsEdgeSliver(float[] a, int src, int lda, int h, int kc, float[] ap, int dst) {
-        for (int ii = 0; ii < MR; ii++) {
-            int from = src + ii * lda;
-            for (int p = 0; p < kc; p++) {
-                ap[dst + p * MR + ii] = ii < h ? a[from + p] : 0f;
-            }
+    /**
+     * Where each float of {@link #ROWS_GATHER_DEPTH} packed MR-rows comes from, relative to the
+     * sliver's first element in A: float {@code f} is row {@code f % MR}, column {@code f / MR}.
+     */
+    static int[] rowsGatherMap(int lda) {
+        int[] map = new int[ROWS_GATHER_DEPTH * MR];
+        for (int f = 0; f < map.length; f++) {
+            map[f] = f % MR * lda + f / MR;
         }
+        return map;
     }
 
     /**
@@ -331,6 +338,16 @@ final class CpuGemm {
             }
             c[ci + j] = Math.fma(s, alpha, c[ci + j]);
         }
+    }
+
+    private static int lcm(int x, int y) {
+        int g = x;
+        for (int r = y; r != 0; ) {
+            int t = g % r;
+            g = r;
+            r = t;
+        }
+        return x / g * y;
     }
 
     private static int ceilDiv(int x, int y) {

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Gets a GEMM micro-kernel (or sgemm's vector packing of a transposed A) compiled soon after a JVM's first GEMM, and tells {@link CpuGemm} when
+ * Gets a GEMM micro-kernel (or one of sgemm's vector packings of A) compiled soon after a JVM's first GEMM, and tells {@link CpuGemm} when
  * it has been. Until C2 compiles it, a Vector API kernel runs with boxed vectors, hundreds of
  * times slower than scalar code: a cold 1024 x 1024 product took seconds. So GEMM tiles run
  * {@link CpuGemmKernel#scalarTile} (the same sums, bit for bit) until {@link #ready()}, while a
@@ -34,6 +34,9 @@ final class CpuGemmWarmUp {
      * them. Null where a vector holds fewer than MR floats.
      */
     static final CpuGemmWarmUp A_COLUMNS = CpuGemmKernel.L >= CpuGemmKernel.MR ? columnsPack() : null;
+
+    /** sgemm's gather packing of a row-major A ({@link CpuGemm#packRowsSliverGather}), likewise. */
+    static final CpuGemmWarmUp A_ROWS = rowsPack();
 
     /** The heap kernel, {@link CpuGemmKernel#microKernel}, on KC-deep tiles (after PENDING, which it joins). */
     static final CpuGemmWarmUp HEAP = heapKernel();
@@ -72,9 +75,18 @@ final class CpuGemmWarmUp {
     }
 
     private static CpuGemmWarmUp columnsPack() {
+        // a vector's length of slack at the end: a masked move whose whole vector fits takes the fast path
+        float[] a = new float[CpuGemmKernel.MR * KC + CpuGemmKernel.L];
+        float[] ap = new float[CpuGemmKernel.MR * KC + CpuGemmKernel.L];
+        return new CpuGemmWarmUp(() -> CpuGemm.packColumnsSliverVector(a, 0, CpuGemmKernel.MR, CpuGemmKernel.MR, KC, ap, 0));
+    }
+
+    private static CpuGemmWarmUp rowsPack() {
         float[] a = new float[CpuGemmKernel.MR * KC];
         float[] ap = new float[CpuGemmKernel.MR * KC];
-        return new CpuGemmWarmUp(() -> CpuGemm.packColumnsSliverVector(a, 0, CpuGemmKernel.MR, CpuGemmKernel.MR, KC, ap, 0));
+        int[] map = CpuGemm.rowsGatherMap(KC);
+        int kc = KC / CpuGemm.ROWS_GATHER_DEPTH * CpuGemm.ROWS_GATHER_DEPTH;
+        return new CpuGemmWarmUp(() -> CpuGemm.packRowsSliverGather(a, 0, kc, map, ap, 0));
     }
 
     /**

@@ -170,6 +170,44 @@ class CpuGemmTest {
     }
 
     @Test
+    void sgemmWithCompiledVectorPackingMatchesNaive() throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!vectorPackingCompiled() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertTrue(vectorPackingCompiled(), "vector packing of A compiled within a minute");
+        // ragged rows, and a depth that is no multiple of the gather's
+        sgemmMatchesNaive(37, 45, 301, false, false);
+        sgemmMatchesNaive(37, 45, 301, true, true);
+    }
+
+    private static boolean vectorPackingCompiled() {
+        return CpuGemmWarmUp.A_ROWS.ready() && (CpuGemmWarmUp.A_COLUMNS == null || CpuGemmWarmUp.A_COLUMNS.ready());
+    }
+
+    @Test
+    void gatherPackingOfARowMajorSliverWritesTheSliverLayout() {
+        // sgemm uses this path only once C2 has compiled it, so the sgemm cases above may never reach it
+        int mr = CpuGemmKernel.MR;
+        int kc = 3 * CpuGemm.ROWS_GATHER_DEPTH;
+        int lda = kc + 5;
+        Random rnd = new Random(11);
+        // the sliver's last row ends at the array's end
+        float[] a = randomFloats(rnd, 2 + (mr - 1) * lda + kc);
+        float[] ap = new float[3 + kc * mr + 4];
+        Arrays.fill(ap, Float.NaN);
+        CpuGemm.packRowsSliverGather(a, 2, kc, CpuGemm.rowsGatherMap(lda), ap, 3);
+        for (int p = 0; p < kc; p++) {
+            for (int i = 0; i < mr; i++) {
+                assertEquals(Float.floatToRawIntBits(a[2 + i * lda + p]), Float.floatToRawIntBits(ap[3 + p * mr + i]), "p " + p + " row " + i);
+            }
+        }
+        for (int i : new int[] {0, 1, 2, ap.length - 4, ap.length - 1}) {
+            assertTrue(Float.isNaN(ap[i]), "nothing written outside the sliver, at " + i);
+        }
+    }
+
+    @Test
     void aJava22RuntimeBuiltByAJdk22HasNativePanels() {
         // the build compiles src/main/java22 whenever its JDK is 22+, and tests run on the build's JDK
         assumeTrue(Runtime.version().feature() >= 22, "Java 21 has no native panels");
