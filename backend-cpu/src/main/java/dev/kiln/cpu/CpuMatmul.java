@@ -57,6 +57,17 @@ final class CpuMatmul {
         Object aArr = ((CpuBuffer) a.buffer()).array();
         Object bArr = ((CpuBuffer) b.buffer()).array();
         Object cArr = ((CpuBuffer) out.buffer()).array();
+        if (batches > 1 && stacksIntoOneProduct(offsets, ma, mc, m, n)) {
+            // one tall product packs the shared B once, not once a batch, and splits its rows over the threads
+            Matrix tallA = new Matrix(m * batches, k, ma.rowStride(), ma.colStride(), true, false, ma.ld());
+            Matrix tallC = new Matrix(m * batches, n, mc.rowStride(), mc.colStride(), true, false, mc.ld());
+            if (dt == DType.F32) {
+                one((float[]) aArr, offsets[0][0], tallA, (float[]) bArr, offsets[0][1], mb, (float[]) cArr, offsets[0][2], tallC, k);
+            } else {
+                one((double[]) aArr, offsets[0][0], tallA, (double[]) bArr, offsets[0][1], mb, (double[]) cArr, offsets[0][2], tallC, k);
+            }
+            return;
+        }
         boolean perTask = batches > 1 && 2L * m * n * k < SMALL_MATRIX_FLOPS;
         CpuThreads.parallelFor(batches, perTask ? 1 : batches, (from, to) -> {
             for (int i = from; i < to; i++) {
@@ -67,6 +78,25 @@ final class CpuMatmul {
                 }
             }
         });
+    }
+
+    /**
+     * True when every batch multiplies the same B (a broadcast weight) and the batches of row-major A
+     * and C follow one another at their row strides, so that A and C are one tall matrix each: the
+     * batch's products are then the rows of one product, with the same sums.
+     */
+    private static boolean stacksIntoOneProduct(int[][] offsets, Matrix ma, Matrix mc, int m, int n) {
+        if (!ma.direct() || ma.transposed() || !mc.direct() || mc.transposed() || mc.ld() < n) {
+            return false;
+        }
+        for (int i = 0; i < offsets.length; i++) {
+            if (offsets[i][1] != offsets[0][1]
+                    || offsets[i][0] != offsets[0][0] + (long) i * m * ma.ld()
+                    || offsets[i][2] != offsets[0][2] + (long) i * m * mc.ld()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** How GEMM can read one matrix: row-major with leading dimension ld, transposed, or neither (needs a copy). */
