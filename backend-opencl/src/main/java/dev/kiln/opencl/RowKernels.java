@@ -12,13 +12,6 @@ enum RowKernels {
 
     /** The choice for {@code op} on {@code device}, read from {@code property} (once, when a backend opens). */
     static RowKernels chosen(String property, String op, OpenClDeviceProperties device) {
-        String value = System.getProperty(property, "auto");
-        return switch (value) {
-            case "auto" -> device.isCpu() ? ROWS : GROUP;
-            case "group" -> GROUP;
-            case "rows" -> ROWS;
-            default -> throw new IllegalArgumentException(op + ": system property " + property + " is '" + value
-                    + "'; expected auto, group or rows");
-        };
+        return CpuKernelChoice.cpuKernel(property, op, "group", "rows", device) ? ROWS : GROUP;
     }
 }
