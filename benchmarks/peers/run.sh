@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Side-by-side run: Kiln (KilnBench) and its peers (numpy/OpenBLAS, PyTorch, CLBlast where installed)
 # on the same workloads, one after the other per workload, then the ratios Kiln / peer.
-# Usage: benchmarks/peers/run.sh [REPS] [WARMUP]   (defaults 7 and 2); writes benchmarks/peers/last-run.txt
+# Usage: benchmarks/peers/run.sh [REPS] [WARMUP] [ROUNDS]   (defaults 7, 2 and 2); writes benchmarks/peers/last-run.txt
+# Every workload is measured ROUNDS times, Kiln first in odd rounds and the peers first in even ones, so that a
+# machine drifting faster or slower during a run does not favour whoever went first.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 REPS=${1:-7}
 WARMUP=${2:-2}
+ROUNDS=${3:-2}
 TARGET=${KILN_BENCH_TARGET:-target-bench}
 OUT=benchmarks/peers/last-run.txt
 : "${JAVA_HOME:=/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -35,23 +38,28 @@ if [ -f /usr/include/clblast_c.h ] && command -v cc >/dev/null; then
 fi
 clblast() { if [ -n "$CLBLAST" ]; then "$CLBLAST" "$REPS" "$@" | sed 's/^clblast sgemm n=\([0-9]*\)/clblast sgemm:opencl:\1/'
   else echo "CLBlast not installed (apt-get install libclblast-dev): skipped"; fi; }
+# side A B: runs the commands A then B in odd rounds, B then A in even ones
+side() { if ((round % 2)); then eval "$1"; eval "$2"; else eval "$2"; eval "$1"; fi; }
 
 {
-  echo "# $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, reps $REPS after $WARMUP warm-up"
+  echo "# $(date -u +%FT%TZ) $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, reps $REPS after $WARMUP warm-up, $ROUNDS rounds"
   echo "# numpy BLAS: ${BLAS_PATH:-the system libblas.so.3 (apt-get install libopenblas0-pthread for OpenBLAS)}"
   echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-  for n in 512 1024 2048; do
-    kiln "sgemm:cpu:$n"; numpy "sgemm:cpu:$n"; torch "sgemm:cpu:$n"
-  done
-  for n in 1024 2048; do
-    kiln "sgemm:opencl:$n"; clblast "$n"
-  done
-  kiln mlp:cpu mlp:opencl; numpy mlp:cpu; torch mlp:cpu
-  kiln conv2d:cpu; torch conv2d:cpu
-  kiln attention:cpu; torch attention:cpu
-  kiln op-overhead:cpu op-overhead:opencl op-latency:cpu op-latency:opencl; torch op-overhead:cpu
-  for model in mlp lenet transformer; do
-    kiln "train-$model:cpu" "train-$model:opencl"; torch "train-$model:cpu"
+  for round in $(seq "$ROUNDS"); do
+    echo "# round $round of $ROUNDS ($( ((round % 2)) && echo 'Kiln first' || echo 'peers first'))"
+    for n in 512 1024 2048; do
+      side 'kiln "sgemm:cpu:$n"' 'numpy "sgemm:cpu:$n"; torch "sgemm:cpu:$n"'
+    done
+    for n in 1024 2048; do
+      side 'kiln "sgemm:opencl:$n"' 'clblast "$n"'
+    done
+    side 'kiln mlp:cpu mlp:opencl' 'numpy mlp:cpu; torch mlp:cpu'
+    side 'kiln conv2d:cpu' 'torch conv2d:cpu'
+    side 'kiln attention:cpu' 'torch attention:cpu'
+    side 'kiln op-overhead:cpu op-overhead:opencl op-latency:cpu op-latency:opencl' 'torch op-overhead:cpu'
+    for model in mlp lenet transformer; do
+      side 'kiln "train-$model:cpu" "train-$model:opencl"' 'torch "train-$model:cpu"'
+    done
   done
   echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$OUT"
