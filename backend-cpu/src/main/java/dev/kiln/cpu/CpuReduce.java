@@ -13,7 +13,8 @@ import java.util.Arrays;
 /**
  * sum / max / min / argmax over axes. Each output element folds its inputs one by one in row-major
  * order of the reduced axes (floats in double, integers in long), on one thread: the result does not
- * depend on the thread count. Max and min propagate NaN; argmax takes NaN as the maximum and returns
+ * depend on the thread count. An F32 sum adds each contiguous run of its inputs as a whole
+ * ({@link CpuRunSumF32}), then the runs in order. Max and min propagate NaN; argmax takes NaN as the maximum and returns
  * the first index of the maximum.
  */
 final class CpuReduce {
@@ -64,7 +65,8 @@ final class CpuReduce {
         Object src = ((CpuBuffer) x.buffer()).array();
         Object dst = ((CpuBuffer) out.buffer()).array();
         int grain = Math.max(1, CpuElementwise.GRAIN / Math.max(1, count));
-        if (op == ReduceOp.SUM && dt.isFloating() && count > 1 && outer.isContiguous(0) && outer.isContiguous(1)) {
+        boolean runSums = dt == DType.F32 && rs == 1;
+        if (op == ReduceOp.SUM && dt.isFloating() && count > 1 && !runSums && outer.isContiguous(0) && outer.isContiguous(1)) {
             CpuOuterSum.sum(src, xKept.offset(), dst, outKept.offset(), outer.numel(), inner, count, grain);
             return;
         }
@@ -135,6 +137,10 @@ final class CpuReduce {
             switch (dt) {
                 case F32 -> {
                     float[] a = (float[]) src;
+                    if (op == ReduceOp.SUM && stride == 1) {
+                        d += CpuRunSumF32.sum(a, at, n);
+                        return;
+                    }
                     for (int i = 0; i < n; i++, at += stride) {
                         addDouble(a[at]);
                     }
