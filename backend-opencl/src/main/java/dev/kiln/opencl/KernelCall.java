@@ -80,8 +80,16 @@ public final class KernelCall {
         return device.properties().fp64() ? arg(v) : arg((float) v);
     }
 
+    /** The buffer, once a fill kept for it on the host is queued ({@link DeferredFill#settle}). */
     public KernelCall arg(DeviceBuffer buffer) {
-        return add(Sizeof.cl_mem, 0, ((OpenClBuffer) buffer).mem());
+        OpenClBuffer b = (OpenClBuffer) buffer;
+        DeferredFill.settle(device, b);
+        return unsettled(b);
+    }
+
+    /** The buffer as the queue has it, without queueing a fill kept for it: only for queueing that fill. */
+    KernelCall unsettled(OpenClBuffer buffer) {
+        return add(Sizeof.cl_mem, 0, buffer.mem());
     }
 
     /** The layout as a {@code Strided} struct. */

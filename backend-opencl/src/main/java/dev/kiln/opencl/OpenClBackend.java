@@ -114,7 +114,10 @@ public final class OpenClBackend implements Backend, AutoCloseable {
 
     @Override
     public DeviceBuffer allocate(DType dtype, int length) {
-        return allocator.allocate(dtype, length);
+        OpenClBuffer buffer = (OpenClBuffer) allocator.allocate(dtype, length);
+        // a fill kept for the buffer's last owner is of no use to the next one: its contents start undefined
+        buffer.keep(null);
+        return buffer;
     }
 
     @Override

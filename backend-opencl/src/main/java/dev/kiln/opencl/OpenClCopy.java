@@ -51,10 +51,23 @@ final class OpenClCopy {
         backend.cl().kernel(FILE, "cast", dst.dtype(), extra).arg(n).view(src).view(dst).launch(n);
     }
 
+    /** A one-element fill on a CPU device is kept on the host until the buffer is used ({@link DeferredFill}). */
     static void fill(OpenClBackend backend, BufferView dst, double value) {
         OpenClSupport.require(backend, Op.FILL, dst.dtype());
+        OpenClDevice cl = backend.cl();
+        if (DeferredFill.applies(cl, dst)) {
+            DeferredFill.defer(cl, dst, value);
+            return;
+        }
+        DeferredFill.settle(cl, (OpenClBuffer) dst.buffer());
+        queueFill(cl, dst, value);
+    }
+
+    /** Queues fill.cl over {@code dst}, leaving any fill kept for its buffer to the caller. */
+    static void queueFill(OpenClDevice cl, BufferView dst, double value) {
         int n = dst.numel();
-        backend.cl().kernel(FILE, "fill", dst.dtype(), strided(dst)).arg(n).scalar(dst.dtype(), value).view(dst).launch(n);
+        cl.kernel(FILE, "fill", dst.dtype(), strided(dst)).arg(n).scalar(dst.dtype(), value)
+                .strided(dst.layout()).unsettled((OpenClBuffer) dst.buffer()).launch(n);
     }
 
     static void arange(OpenClBackend backend, BufferView dst, double start, double step) {

@@ -1,6 +1,7 @@
 package dev.kiln.opencl;
 
 import static org.jocl.CL.CL_CONTEXT_PLATFORM;
+import static org.jocl.CL.CL_FALSE;
 import static org.jocl.CL.CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST;
 import static org.jocl.CL.CL_MEM_COPY_HOST_PTR;
 import static org.jocl.CL.CL_MEM_OBJECT_ALLOCATION_FAILURE;
@@ -24,6 +25,7 @@ import static org.jocl.CL.clReleaseMemObject;
 import dev.kiln.api.DType;
 import dev.kiln.api.errors.DeviceException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,11 @@ public final class OpenClDevice {
     private final cl_command_queue queue;
     private final OpenClProgramCache programs;
     private final cl_mem errorFlag;
+    /**
+     * Where each synchronisation reads the error flag: queued without blocking before the queue's
+     * finish, the read costs no second wait for the device. Synchronisations take turns on it.
+     */
+    private final ByteBuffer errorFlagCopy = ByteBuffer.allocateDirect(4 * Sizeof.cl_int).order(ByteOrder.nativeOrder());
     private final Map<KernelKey, Kernel> kernels = new ConcurrentHashMap<>();
     private final AtomicReference<RuntimeException> deferred = new AtomicReference<>();
     private final AtomicLong hostWaits = new AtomicLong();
@@ -212,6 +219,7 @@ public final class OpenClDevice {
         if (bytes == 0) {
             return;
         }
+        DeferredFill.settle(this, dst);
         ByteBuffer direct = src.isDirect() ? src.slice() : ByteBuffer.allocateDirect(bytes).put(src.duplicate()).flip();
         enqueue("upload", () -> clEnqueueWriteBuffer(queue, dst.mem(), CL_TRUE, offsetBytes, bytes, Pointer.to(direct), 0, null, null));
     }
@@ -221,6 +229,7 @@ public final class OpenClDevice {
         long offsetBytes = (long) srcOffset * src.dtype().byteSize();
         checkRange("download", src, offsetBytes, bytes);
         if (bytes > 0) {
+            DeferredFill.settle(this, src);
             ByteBuffer direct = dst.isDirect() ? dst.slice() : ByteBuffer.allocateDirect(bytes);
             enqueue("download", () -> clEnqueueReadBuffer(queue, src.mem(), CL_TRUE, offsetBytes, bytes, Pointer.to(direct), 0, null, null));
             if (!dst.isDirect()) {
@@ -273,28 +282,39 @@ public final class OpenClDevice {
     /** Waits for all queued work, then re-throws the first deferred failure or kernel-reported error. */
     public void synchronize() {
         hostWaits.incrementAndGet();
-        try {
-            whileOpen("synchronize", () -> clFinish(queue));
-            profile.collect();
-        } catch (CLException e) {
-            deferred.compareAndSet(null, new DeviceException("queued work failed on " + properties.name() + ": " + e.getMessage(), e));
+        synchronized (errorFlagCopy) {
+            for (int i = 0; i < 4; i++) {
+                errorFlagCopy.putInt(i * Sizeof.cl_int, 0);
+            }
+            try {
+                whileOpen("synchronize", () -> {
+                    try {
+                        clEnqueueReadBuffer(queue, errorFlag, CL_FALSE, 0, 4L * Sizeof.cl_int, Pointer.to(errorFlagCopy), 0, null, null);
+                    } finally {
+                        clFinish(queue);
+                    }
+                });
+                profile.collect();
+            } catch (CLException e) {
+                deferred.compareAndSet(null, new DeviceException("queued work failed on " + properties.name() + ": " + e.getMessage(), e));
+            }
+            RuntimeException failure = deferred.getAndSet(null);
+            if (failure != null) {
+                throw failure;
+            }
+            checkErrorFlag();
         }
-        RuntimeException failure = deferred.getAndSet(null);
-        if (failure != null) {
-            throw failure;
-        }
-        checkErrorFlag();
     }
 
+    /** Throws what a kernel reported in the flag just read (and clears the flag on the device). */
     private void checkErrorFlag() {
-        int[] flag = new int[4];
-        whileOpen("synchronize", () -> clEnqueueReadBuffer(queue, errorFlag, CL_TRUE, 0, 4L * Sizeof.cl_int, Pointer.to(flag),
-                0, null, null));
-        if (flag[0] != 0) {
+        int code = errorFlagCopy.getInt(0);
+        if (code != 0) {
             whileOpen("synchronize", () -> clEnqueueWriteBuffer(queue, errorFlag, CL_TRUE, 0, 4L * Sizeof.cl_int,
                     Pointer.to(new int[4]), 0, null, null));
-            throw new DeviceException(KernelErrors.describe(flag[0], flag[1], flag[2]) + " (reported by a kernel on "
-                    + properties.name() + "; the results of that op are undefined)");
+            throw new DeviceException(KernelErrors.describe(code, errorFlagCopy.getInt(Sizeof.cl_int),
+                    errorFlagCopy.getInt(2 * Sizeof.cl_int)) + " (reported by a kernel on " + properties.name()
+                    + "; the results of that op are undefined)");
         }
     }
 

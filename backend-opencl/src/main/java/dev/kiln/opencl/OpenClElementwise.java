@@ -18,7 +18,9 @@ final class OpenClElementwise {
     /** Elements per work-item of the run kernels: enough to amortise a work-item's start and fill vector loops. */
     static final int RUN_LEN = 512;
     /** {@link #step} of a view that is neither contiguous nor one broadcast value. */
-    private static final int NO_STEP = -1;
+    private static final int NO_STEP = -2;
+    /** The run kernels' step of an operand passed by value: a one-element fill kept on the host ({@link DeferredFill}). */
+    private static final int CONSTANT_STEP = -1;
     /** The op codes the kernels switch on, defined from the enums so they can never drift apart. */
     private static final String OP_CODES = opCodes();
     /** The four option strings, made once: each launch looks its kernel up by them. */
@@ -66,16 +68,16 @@ final class OpenClElementwise {
     }
 
     /**
-     * Queues binary_runs (a and b contiguous or one value) or binary_rows (one contiguous, the other
+     * Queues binary_runs (a and b contiguous, one value or a kept constant) or binary_rows (one contiguous, the other
      * a repeated row) when the views allow one of them; returns whether it did.
      */
     private static boolean binaryRuns(OpenClBackend backend, BinaryOp op, BufferView a, BufferView b, BufferView out, int n) {
         String options = op.isComparison() ? CONTIGUOUS_COMPARE : CONTIGUOUS;
-        int aStep = step(a);
-        int bStep = step(b);
+        int aStep = runStep(a);
+        int bStep = runStep(b);
         if (aStep != NO_STEP && bStep != NO_STEP) {
             KernelCall call = backend.cl().kernel(RUNS_FILE, "binary_runs", a.dtype(), options).arg(op.ordinal()).arg(n).arg(RUN_LEN);
-            stepped(stepped(call, a), b);
+            stepped(stepped(call, a, out), b, out);
             offset(call, out).errorFlag().launch(FusedArgs.ceilDiv(n, RUN_LEN));
             return true;
         }
@@ -97,9 +99,9 @@ final class OpenClElementwise {
         sameDType("where", dtype, b.dtype());
         sameDType("where output", dtype, out.dtype());
         int n = out.numel();
-        if (runs(backend, n, out) && step(cond) == 1 && step(a) != NO_STEP && step(b) != NO_STEP) {
+        if (runs(backend, n, out) && step(cond) == 1 && runStep(a) != NO_STEP && runStep(b) != NO_STEP) {
             KernelCall call = backend.cl().kernel(RUNS_FILE, "where_runs", dtype, CONTIGUOUS).arg(n).arg(RUN_LEN);
-            stepped(stepped(offset(call, cond), a), b);
+            stepped(stepped(offset(call, cond), a, out), b, out);
             offset(call, out).launch(FusedArgs.ceilDiv(n, RUN_LEN));
             return;
         }
@@ -145,9 +147,21 @@ final class OpenClElementwise {
         return call.arg(v.buffer()).arg(v.layout().offset());
     }
 
-    /** A contiguous or broadcast view as (buffer, offset, step). */
-    private static KernelCall stepped(KernelCall call, BufferView v) {
-        return offset(call, v).arg(step(v));
+    /** {@link #step}, or {@link #CONSTANT_STEP} for one value whose buffer holds a fill kept on the host. */
+    private static int runStep(BufferView v) {
+        return DeferredFill.constant(v) != null ? CONSTANT_STEP : step(v);
+    }
+
+    /**
+     * A view of {@link #runStep} other than {@link #NO_STEP} as the run kernels' (buffer, offset,
+     * step, value): a kept constant goes by value, beside {@code spare}'s buffer, which is not read.
+     */
+    private static KernelCall stepped(KernelCall call, BufferView v, BufferView spare) {
+        DeferredFill constant = DeferredFill.constant(v);
+        if (constant != null) {
+            return call.arg(spare.buffer()).arg(0).arg(CONSTANT_STEP).scalar(v.dtype(), constant.value());
+        }
+        return offset(call, v).arg(step(v)).scalar(v.dtype(), 0);
     }
 
     /** The op codes, plus -DSTRIDED unless every view is contiguous (then kernels index offset + i). */

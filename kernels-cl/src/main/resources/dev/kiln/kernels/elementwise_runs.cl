@@ -48,30 +48,40 @@ KERNEL void KNAME(unary_runs)(int op, int n, int len, GLOBAL const T *x_buf, int
     }
 }
 
-/* One op's loop over a run where a and b step by a_step and b_step (each 0 or 1). */
-#define BINARY_LOOP(OP, A_STEP, B_STEP) \
-    for (int k = 0; k < count; k++) { y[k] = binary_apply(OP, a[k * (A_STEP)], b[k * (B_STEP)], err); }
+/*
+ * How binary_runs and where_runs read an operand: contiguous (step 1), one value of its buffer
+ * broadcast (step 0), or a constant passed by value (step -1: a one-element fill the host kept
+ * instead of queueing). A broadcast operand is read once, before the loop.
+ */
+#define RUN_START(P, BUF, OFF, STEP) GLOBAL const T *P = BUF + OFF + ((STEP) > 0 ? (i64) run * len : 0)
+#define RUN_VALUE(P, STEP, VALUE) ((STEP) < 0 ? (VALUE) : (STEP) == 0 ? P[0] : (T) 0)
 
-/* The three step pairs with constant steps in the loop: both contiguous, or one of them a broadcast value. */
+/* One op's loop over a run; A and B are the operands in terms of k. */
+#define BINARY_LOOP(OP, A, B) \
+    for (int k = 0; k < count; k++) { y[k] = binary_apply(OP, A, B, err); }
+
+/* The four cases with fixed reads in the loop: both contiguous, or one or both a single value. */
 #define BINARY_RUN(OP) \
     case OP: \
-        if (a_step && b_step) { BINARY_LOOP(OP, 1, 1) } \
-        else if (a_step) { BINARY_LOOP(OP, 1, 0) } \
-        else if (b_step) { BINARY_LOOP(OP, 0, 1) } \
-        else { BINARY_LOOP(OP, 0, 0) } \
+        if (a_step > 0 && b_step > 0) { BINARY_LOOP(OP, a[k], b[k]) } \
+        else if (a_step > 0) { BINARY_LOOP(OP, a[k], b0) } \
+        else if (b_step > 0) { BINARY_LOOP(OP, a0, b[k]) } \
+        else { BINARY_LOOP(OP, a0, b0) } \
         break;
 
-/* out contiguous; a and b contiguous (step 1) or one value broadcast (step 0). */
-KERNEL void KNAME(binary_runs)(int op, int n, int len, GLOBAL const T *a_buf, int a_off, int a_step,
-                               GLOBAL const T *b_buf, int b_off, int b_step,
+/* out contiguous; a and b contiguous, one value broadcast, or a constant (RUN_VALUE). */
+KERNEL void KNAME(binary_runs)(int op, int n, int len, GLOBAL const T *a_buf, int a_off, int a_step, T a_value,
+                               GLOBAL const T *b_buf, int b_off, int b_step, T b_value,
                                GLOBAL OUT_T *out, int out_off, GLOBAL int *err) {
     int run = GID(0);
     if (run * len >= n) {
         return;
     }
     int count = run_count(n, len, run);
-    GLOBAL const T *a = a_buf + a_off + (i64) run * len * a_step;
-    GLOBAL const T *b = b_buf + b_off + (i64) run * len * b_step;
+    RUN_START(a, a_buf, a_off, a_step);
+    RUN_START(b, b_buf, b_off, b_step);
+    T a0 = RUN_VALUE(a, a_step, a_value);
+    T b0 = RUN_VALUE(b, b_step, b_value);
     GLOBAL OUT_T *y = out + out_off + (i64) run * len;
     switch (op) {
 #ifdef COMPARE
@@ -88,9 +98,7 @@ KERNEL void KNAME(binary_runs)(int op, int n, int len, GLOBAL const T *a_buf, in
         BINARY_RUN(BINARY_DIV)
 #endif
         default:
-            for (int k = 0; k < count; k++) {
-                y[k] = binary_apply(op, a[k * a_step], b[k * b_step], err);
-            }
+            BINARY_LOOP(op, a_step > 0 ? a[k] : a0, b_step > 0 ? b[k] : b0)
     }
 }
 
@@ -152,13 +160,13 @@ KERNEL void KNAME(binary_rows)(int op, int n, int len, int period, int row_first
     }
 }
 
-#define WHERE_LOOP(A_STEP, B_STEP) \
-    for (int k = 0; k < count; k++) { y[k] = c[k] != 0 ? a[k * (A_STEP)] : b[k * (B_STEP)]; }
+#define WHERE_LOOP(A, B) \
+    for (int k = 0; k < count; k++) { y[k] = c[k] != 0 ? (A) : (B); }
 
-/* cond and out contiguous; a and b contiguous or one value broadcast. */
+/* cond and out contiguous; a and b contiguous, one value broadcast, or a constant (RUN_VALUE). */
 KERNEL void KNAME(where_runs)(int n, int len, GLOBAL const u8 *cond, int c_off,
-                              GLOBAL const T *a_buf, int a_off, int a_step,
-                              GLOBAL const T *b_buf, int b_off, int b_step,
+                              GLOBAL const T *a_buf, int a_off, int a_step, T a_value,
+                              GLOBAL const T *b_buf, int b_off, int b_step, T b_value,
                               GLOBAL T *out, int out_off) {
     int run = GID(0);
     if (run * len >= n) {
@@ -166,16 +174,18 @@ KERNEL void KNAME(where_runs)(int n, int len, GLOBAL const u8 *cond, int c_off,
     }
     int count = run_count(n, len, run);
     GLOBAL const u8 *c = cond + c_off + (i64) run * len;
-    GLOBAL const T *a = a_buf + a_off + (i64) run * len * a_step;
-    GLOBAL const T *b = b_buf + b_off + (i64) run * len * b_step;
+    RUN_START(a, a_buf, a_off, a_step);
+    RUN_START(b, b_buf, b_off, b_step);
+    T a0 = RUN_VALUE(a, a_step, a_value);
+    T b0 = RUN_VALUE(b, b_step, b_value);
     GLOBAL T *y = out + out_off + (i64) run * len;
-    if (a_step && b_step) {
-        WHERE_LOOP(1, 1)
-    } else if (a_step) {
-        WHERE_LOOP(1, 0)
-    } else if (b_step) {
-        WHERE_LOOP(0, 1)
+    if (a_step > 0 && b_step > 0) {
+        WHERE_LOOP(a[k], b[k])
+    } else if (a_step > 0) {
+        WHERE_LOOP(a[k], b0)
+    } else if (b_step > 0) {
+        WHERE_LOOP(a0, b[k])
     } else {
-        WHERE_LOOP(0, 0)
+        WHERE_LOOP(a0, b0)
     }
 }
