@@ -96,11 +96,21 @@ final class CpuConvDirectF32 {
             forwardByRows(padded, w, wAt, b, bAt, out, outAt);
             return;
         }
+        // two channels past the blocks of four (LeNet's six) go four rows at a time: a block moved back
+        // over them would compute two channels again
+        int paired = g.coutG() % CO_BLOCK == 2 && g.oh() >= 4 ? g.coutG() - 2 : g.coutG();
         for (int oy = 0; oy < g.oh(); oy += 2) {
             for (int ox = 0; ox < g.ow(); ox += L) {
-                for (int co = 0; co < g.coutG(); co += CO_BLOCK) {
+                for (int co = 0; co < paired; co += CO_BLOCK) {
                     // the last block is moved back to end at the edge: what it computes again comes out the same
-                    twoRows(padded, w, wAt, b, bAt, out, outAt, Math.min(oy, g.oh() - 2), ox, Math.min(co, g.coutG() - CO_BLOCK));
+                    twoRows(padded, w, wAt, b, bAt, out, outAt, Math.min(oy, g.oh() - 2), ox, Math.min(co, paired - CO_BLOCK));
+                }
+            }
+        }
+        if (paired < g.coutG()) {
+            for (int oy = 0; oy < g.oh(); oy += 4) {
+                for (int ox = 0; ox < g.ow(); ox += L) {
+                    fourRows(padded, w, wAt, b, bAt, out, outAt, Math.min(oy, g.oh() - 4), ox, paired);
                 }
             }
         }
@@ -162,6 +172,65 @@ final class CpuConvDirectF32 {
         a11.intoArray(out, o + n, inside);
         a12.intoArray(out, o + 2 * n, inside);
         a13.intoArray(out, o + 3 * n, inside);
+    }
+
+    /**
+     * Output rows {@code oy..oy + 3} of channels {@code co, co + 1}, a vector of columns from
+     * {@code ox}: {@link #twoRows} turned around, eight sums with each input vector serving both
+     * channels and each weight broadcast four rows. Kernel rows in the padding of all four output
+     * rows are skipped; those in the padding of some of them add zeros to those.
+     */
+    private void fourRows(float[] padded, float[] w, int wAt, float[] b, int bAt, float[] out, int outAt, int oy, int ox, int co) {
+        int k = g.k();
+        int taps = g.kh() * g.kw();
+        int dw = p.dilationW();
+        int nextRow = p.strideH() * rowLength;
+        FloatVector a00 = FloatVector.broadcast(FS, b == null ? 0f : b[bAt + co]);
+        FloatVector a01 = FloatVector.broadcast(FS, b == null ? 0f : b[bAt + co + 1]);
+        FloatVector a10 = a00;
+        FloatVector a11 = a01;
+        FloatVector a20 = a00;
+        FloatVector a21 = a01;
+        FloatVector a30 = a00;
+        FloatVector a31 = a01;
+        int kyFrom = kyFirst(oy + 3);
+        int kyTo = kyEnd(oy);
+        for (int ci = 0; ci < g.cinG(); ci++) {
+            for (int ky = kyFrom; ky < kyTo; ky++) {
+                int x = tapAt(ci, oy, ky, ox, 0);
+                int r = wAt + co * k + ci * taps + ky * g.kw();
+                for (int kx = 0; kx < g.kw(); kx++, x += dw, r++) {
+                    FloatVector w0 = FloatVector.broadcast(FS, w[r]);
+                    FloatVector w1 = FloatVector.broadcast(FS, w[r + k]);
+                    FloatVector x0 = FloatVector.fromArray(FS, padded, x);
+                    FloatVector x1 = FloatVector.fromArray(FS, padded, x + nextRow);
+                    FloatVector x2 = FloatVector.fromArray(FS, padded, x + 2 * nextRow);
+                    FloatVector x3 = FloatVector.fromArray(FS, padded, x + 3 * nextRow);
+                    a00 = x0.fma(w0, a00);
+                    a01 = x0.fma(w1, a01);
+                    a10 = x1.fma(w0, a10);
+                    a11 = x1.fma(w1, a11);
+                    a20 = x2.fma(w0, a20);
+                    a21 = x2.fma(w1, a21);
+                    a30 = x3.fma(w0, a30);
+                    a31 = x3.fma(w1, a31);
+                }
+            }
+        }
+        int n = g.spatialOut();
+        int o = outAt + co * n + oy * g.ow() + ox;
+        VectorMask<Float> inside = FS.indexInRange(ox, g.ow());
+        a00.intoArray(out, o, inside);
+        a01.intoArray(out, o + n, inside);
+        o += g.ow();
+        a10.intoArray(out, o, inside);
+        a11.intoArray(out, o + n, inside);
+        o += g.ow();
+        a20.intoArray(out, o, inside);
+        a21.intoArray(out, o + n, inside);
+        o += g.ow();
+        a30.intoArray(out, o, inside);
+        a31.intoArray(out, o + n, inside);
     }
 
     /** {@link #forward} a row at a time, for fewer than {@link #CO_BLOCK} channels or a single output row (conv1d). */

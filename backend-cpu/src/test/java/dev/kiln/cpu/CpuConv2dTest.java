@@ -39,7 +39,9 @@ class CpuConv2dTest {
      * Too many inputs for finite differences: patch rows (30 * 3 * 3) past one GEMM KC block; output
      * rows (25 wide) split by F32's blocks of packed positions (480 in the forward and input
      * gradient, 256 in the weight gradient); nine images, more than the weight gradient's eight runs;
-     * rows wider than a vector with dilated columns on F32's direct path (unit horizontal stride).
+     * rows wider than a vector with dilated columns on F32's direct path (unit horizontal stride), and
+     * LeNet's first convolution (six output channels: a block of four, then two four rows at a time)
+     * on seven rows, which blocks of four do not divide.
      * Few output channels keep them fast while the Vector API code is still interpreted. The last
      * three have a vector's worth of output channels per group (F32's channel-lane path): LeNet's
      * second convolution, output rows and columns that its blocks of sums do not divide, kernels
@@ -51,6 +53,7 @@ class CpuConv2dTest {
         new Case(2, 60, 50, 49, 2, 3, 3, new Conv2dParams(2, 2, 2, 2, 2, 2, 2)),
         new Case(9, 2, 5, 4, 3, 3, 3, Conv2dParams.of(1, 1)),
         new Case(2, 3, 8, 21, 5, 3, 3, new Conv2dParams(1, 1, 2, 3, 2, 2, 1)),
+        new Case(2, 1, 7, 19, 6, 5, 5, Conv2dParams.of(1, 2)),
         new Case(1, 6, 14, 14, CpuConvChannelLanesF32.L, 5, 5, Conv2dParams.of(1, 0)),
         new Case(2, 2, 9, 10, CpuConvChannelLanesF32.L, 3, 3, Conv2dParams.of(1, 1)),
         new Case(1, 4, 11, 12, 2 * CpuConvChannelLanesF32.L, 3, 4, new Conv2dParams(2, 1, 1, 2, 1, 2, 2)),
