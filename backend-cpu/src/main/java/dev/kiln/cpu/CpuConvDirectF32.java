@@ -324,7 +324,7 @@ final class CpuConvDirectF32 {
      * other in {@code padded} and their gradients as {@link #padGradient} wrote them, to
      * {@code sums} (L lanes per weight, weight-major); zero lanes past a row add nothing. All
      * images' rows run in one loop: with LeNet's one or two vectors a row, a loop per row would
-     * cost more than its products.
+     * cost more than its products. Each weight's lanes add its products in (image, row) order.
      */
     void addWeightGradient(float[] padded, float[] rows, int images, float[] sums) {
         int taps = g.kh() * g.kw();
@@ -336,45 +336,50 @@ final class CpuConvDirectF32 {
             int oy = t / vectors % g.oh();
             tapRow[t] = image * paddedSize() + oy * p.strideH() * rowLength + t % vectors * L;
         }
-        int step = p.dilationW();
+        int[] tapAt = new int[taps];
+        for (int tap = 0; tap < taps; tap++) {
+            tapAt[tap] = tap / g.kw() * p.dilationH() * rowLength + tap % g.kw() * p.dilationW();
+        }
         for (int co = 0; co < g.coutG(); co++) {
             int gradients = co * count * L;
             for (int ci = 0; ci < g.cinG(); ci++) {
-                for (int ky = 0; ky < g.kh(); ky++) {
-                    int s = ((co * g.cinG() + ci) * taps + ky * g.kw()) * L;
-                    int rowAt = (ci * paddedRows + ky * p.dilationH()) * rowLength;
-                    int kx = 0;
-                    // four taps of a kernel row in registers while the output rows stream past
-                    for (; kx + 4 <= g.kw(); kx += 4) {
-                        int at = s + kx * L;
-                        FloatVector a0 = FloatVector.fromArray(FS, sums, at);
-                        FloatVector a1 = FloatVector.fromArray(FS, sums, at + L);
-                        FloatVector a2 = FloatVector.fromArray(FS, sums, at + 2 * L);
-                        FloatVector a3 = FloatVector.fromArray(FS, sums, at + 3 * L);
-                        int x0 = rowAt + kx * step;
-                        for (int t = 0; t < count; t++) {
-                            FloatVector dv = FloatVector.fromArray(FS, rows, gradients + t * L);
-                            int x = x0 + tapRow[t];
-                            a0 = dv.fma(FloatVector.fromArray(FS, padded, x), a0);
-                            a1 = dv.fma(FloatVector.fromArray(FS, padded, x + step), a1);
-                            a2 = dv.fma(FloatVector.fromArray(FS, padded, x + 2 * step), a2);
-                            a3 = dv.fma(FloatVector.fromArray(FS, padded, x + 3 * step), a3);
-                        }
-                        a0.intoArray(sums, at);
-                        a1.intoArray(sums, at + L);
-                        a2.intoArray(sums, at + 2 * L);
-                        a3.intoArray(sums, at + 3 * L);
+                int s = (co * g.cinG() + ci) * taps * L;
+                int plane = ci * paddedRows * rowLength;
+                int tap = 0;
+                // four taps in registers while the output rows stream past: the kernel's taps in
+                // order, across kernel rows, so that only the last (taps mod 4) run on one sum
+                for (; tap + 4 <= taps; tap += 4) {
+                    int at = s + tap * L;
+                    FloatVector a0 = FloatVector.fromArray(FS, sums, at);
+                    FloatVector a1 = FloatVector.fromArray(FS, sums, at + L);
+                    FloatVector a2 = FloatVector.fromArray(FS, sums, at + 2 * L);
+                    FloatVector a3 = FloatVector.fromArray(FS, sums, at + 3 * L);
+                    int x0 = plane + tapAt[tap];
+                    int x1 = plane + tapAt[tap + 1];
+                    int x2 = plane + tapAt[tap + 2];
+                    int x3 = plane + tapAt[tap + 3];
+                    for (int t = 0; t < count; t++) {
+                        FloatVector dv = FloatVector.fromArray(FS, rows, gradients + t * L);
+                        int row = tapRow[t];
+                        a0 = dv.fma(FloatVector.fromArray(FS, padded, x0 + row), a0);
+                        a1 = dv.fma(FloatVector.fromArray(FS, padded, x1 + row), a1);
+                        a2 = dv.fma(FloatVector.fromArray(FS, padded, x2 + row), a2);
+                        a3 = dv.fma(FloatVector.fromArray(FS, padded, x3 + row), a3);
                     }
-                    for (; kx < g.kw(); kx++) {
-                        int at = s + kx * L;
-                        FloatVector a = FloatVector.fromArray(FS, sums, at);
-                        int x0 = rowAt + kx * step;
-                        for (int t = 0; t < count; t++) {
-                            FloatVector dv = FloatVector.fromArray(FS, rows, gradients + t * L);
-                            a = dv.fma(FloatVector.fromArray(FS, padded, x0 + tapRow[t]), a);
-                        }
-                        a.intoArray(sums, at);
+                    a0.intoArray(sums, at);
+                    a1.intoArray(sums, at + L);
+                    a2.intoArray(sums, at + 2 * L);
+                    a3.intoArray(sums, at + 3 * L);
+                }
+                for (; tap < taps; tap++) {
+                    int at = s + tap * L;
+                    FloatVector a = FloatVector.fromArray(FS, sums, at);
+                    int x0 = plane + tapAt[tap];
+                    for (int t = 0; t < count; t++) {
+                        FloatVector dv = FloatVector.fromArray(FS, rows, gradients + t * L);
+                        a = dv.fma(FloatVector.fromArray(FS, padded, x0 + tapRow[t]), a);
                     }
+                    a.intoArray(sums, at);
                 }
             }
         }
