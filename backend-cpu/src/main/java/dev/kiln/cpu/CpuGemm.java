@@ -13,11 +13,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>sgemm is a packed, cache-blocked GEMM in the style of BLIS: B is packed once per call in
  * {@code NR}-wide slivers over the whole k (for up to {@code NC} columns at a time), A in
- * {@code MR}-high slivers over the whole k for a block of at most {@code MC} rows, and
+ * {@code MR}-high slivers for a block of at most {@code MC} rows and as much of k as fits in 1 MiB, and
  * {@link CpuGemmKernel} computes {@code MR x NR} tiles. A row block walks the B slivers one at a
  * time and each sliver's k blocks in turn: the sliver's {@code KC x NR} block (32 KiB) stays in L1
- * while the row block's tiles pass over it, the packed A (1 MiB unless k needs more) and the C tiles of the
- * sliver stay in L2 from one k block to the next. A parallel call forks once for the
+ * while the row block's tiles pass over it, the packed A (at most 1 MiB) and the C tiles of the
+ * sliver stay in L2 from one k block to the next (of a k chunk). A parallel call forks once for the
  * packing of B and once for the product, whose tasks are (row block, column range) pairs over
  * the whole k, about four per thread (at least two, and whole row blocks where that gives two,
  * since each column range packs its row block of A again), so that a thread the scheduler holds
@@ -42,14 +42,16 @@ final class CpuGemm {
     /** Tasks per thread in a parallel product: enough for a held-back thread to delay little. */
     private static final int TASKS_PER_THREAD = 4;
 
-    /** A task's packed A over the whole k holds at most this many floats (1 MiB, half an L2), so k limits MC. */
+    /** A task's packed A holds at most this many floats (1 MiB, half an L2): a long k is packed in chunks. */
     private static final int A_PACK_MAX = 1 << 18;
+    /**
+     * A k chunk of A is at least this deep (where k is), and rows make up the rest of its 1 MiB: every
+     * chunk is one more pass over the row block's C, every row block one more stream of packed B.
+     */
+    private static final int K_CHUNK_MIN = 4 * KC;
     private static final VectorSpecies<Float> FS = CpuGemmKernel.FS;
     /** The first MR lanes, for copying an MR-row of a transposed A in one masked vector move (lanes >= MR). */
     private static final VectorMask<Float> MR_LANES = FS.indexInRange(0, Math.min(MR, FS.length()));
-    /** Packed MR-rows of A a gather pass covers: the fewest that fill whole vectors. */
-    static final int ROWS_GATHER_DEPTH = lcm(MR, FS.length()) / MR;
-    private static final int ROWS_GATHER_VECTORS = ROWS_GATHER_DEPTH * MR / FS.length();
     private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC_MAX * KC]);
 
     private CpuGemm() {
@@ -118,20 +120,25 @@ final class CpuGemm {
     }
 
     /**
-     * The product of A and packed B, as tasks of (row block, column range) over the whole k. A task
-     * packs its row block of A over the whole k first, then runs the k blocks of each B sliver in
-     * turn, so the C tiles of one sliver stay in L2 from one k block to the next.
+     * The product of A and packed B, as tasks of (row block, column range). A task packs its row block
+     * of A one k chunk at a time (the whole k where it fits in {@link #A_PACK_MAX}) and runs that chunk's
+     * k blocks of each B sliver in turn, so the C tiles of one sliver stay in L2 from one k block to the
+     * next. Rows are not cut to fit a long k: each row block streams the whole packed B from L3, so at
+     * k = 2048 chunks of A let a block be twice as tall and B be streamed half as often, for one more
+     * pass over C.
      */
     private static void multiply(boolean transA, int m, int nc, int k, float alpha, float[] a, int aOff, int lda,
                                  CpuPackedB bp, float[] c, int cOff, int ldc, int tasksWanted) {
         int slivers = ceilDiv(nc, NR);
-        int mc = Math.min(Math.min(MC_MAX, roundUp(ceilDiv(m, tasksWanted), MR)), Math.max(MR, A_PACK_MAX / k / MR * MR));
+        int mc = Math.min(Math.min(MC_MAX, roundUp(ceilDiv(m, tasksWanted), MR)),
+                Math.max(MR, A_PACK_MAX / Math.min(k, K_CHUNK_MIN) / MR * MR));
+        int kChunk = (long) mc * k <= A_PACK_MAX ? k : Math.max(KC, A_PACK_MAX / mc / KC * KC);
         int rowBlocks = ceilDiv(m, mc);
         // each column range of a row block packs that block of A again: split columns only while there
         // are too few row blocks for every thread to get two
         int nSplits = rowBlocks >= 2 * CpuThreads.parallelism() ? 1 : Math.max(1, Math.min(slivers, ceilDiv(tasksWanted, rowBlocks)));
         CpuThreads.parallelFor(rowBlocks * nSplits, 1, (t0, t1) -> {
-            float[] ap = aPack(mc * k);
+            float[] ap = aPack(mc * kChunk);
             for (int t = t0; t < t1; t++) {
                 int ic = (t / nSplits) * mc;
                 int split = t % nSplits;
@@ -139,13 +146,16 @@ final class CpuGemm {
                 int sFrom = (int) ((long) slivers * split / nSplits);
                 int sTo = (int) ((long) slivers * (split + 1) / nSplits);
                 int rowsPadded = roundUp(rows, MR);
-                for (int pc = 0; pc < k; pc += KC) {
-                    packA(transA, a, aOff, lda, ic, rows, pc, Math.min(KC, k - pc), ap, pc * rowsPadded);
-                }
-                for (int s = sFrom; s < sTo; s++) {
-                    for (int pc = 0; pc < k; pc += KC) {
-                        bp.tiles(ap, pc * rowsPadded, rows, packedAt(k, slivers, pc, s), s, nc, Math.min(KC, k - pc),
-                                alpha, c, cOff + ic * ldc, ldc);
+                for (int p0 = 0; p0 < k; p0 += kChunk) {
+                    int p1 = Math.min(k, p0 + kChunk);
+                    for (int pc = p0; pc < p1; pc += KC) {
+                        packA(transA, a, aOff, lda, ic, rows, pc, Math.min(KC, k - pc), ap, (pc - p0) * rowsPadded);
+                    }
+                    for (int s = sFrom; s < sTo; s++) {
+                        for (int pc = p0; pc < p1; pc += KC) {
+                            bp.tiles(ap, (pc - p0) * rowsPadded, rows, packedAt(k, slivers, pc, s), s, nc,
+                                    Math.min(KC, k - pc), alpha, c, cOff + ic * ldc, ldc);
+                        }
                     }
                 }
             }
@@ -171,19 +181,24 @@ final class CpuGemm {
      */
     private static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int rows, int pc, int kc, float[] ap,
                               int at) {
-        boolean gather = !transA && CpuGemmWarmUp.A_ROWS.ready();
-        int[] map = gather ? rowsGatherMap(lda) : null;
+        if (transA) {
+            for (int r0 = 0; r0 < rows; r0 += MR) {
+                packColumnsSliver(a, aOff + pc * lda + ic + r0, lda, Math.min(MR, rows - r0), kc, ap, at + r0 * kc);
+            }
+            return;
+        }
+        boolean gather = CpuGemmWarmUp.SLIVER_GATHER.ready();
+        int[] map = gather ? CpuSliverGather.map(MR, lda) : null;
+        int whole = gather ? kc / CpuSliverGather.depth(MR) * CpuSliverGather.depth(MR) : 0;
         for (int r0 = 0; r0 < rows; r0 += MR) {
             int dst = at + r0 * kc;
             int h = Math.min(MR, rows - r0);
-            if (transA) {
-                packColumnsSliver(a, aOff + pc * lda + ic + r0, lda, h, kc, ap, dst);
-            } else if (gather && h == MR) {
-                int whole = kc / ROWS_GATHER_DEPTH * ROWS_GATHER_DEPTH;
-                packRowsSliverGather(a, aOff + (ic + r0) * lda + pc, whole, map, ap, dst);
-                packRowsSliver(a, aOff + (ic + r0) * lda + pc, lda, h, whole, kc, ap, dst);
+            int src = aOff + (ic + r0) * lda + pc;
+            if (h == MR && whole > 0) {
+                CpuSliverGather.pack(a, src, whole, map, MR, ap, dst);
+                packRowsSliver(a, src, lda, h, whole, kc, ap, dst);
             } else {
-                packRowsSliver(a, aOff + (ic + r0) * lda + pc, lda, h, 0, kc, ap, dst);
+                packRowsSliver(a, src, lda, h, 0, kc, ap, dst);
             }
         }
     }
@@ -196,31 +211,6 @@ final class CpuGemm {
                 ap[dst + p * MR + ii] = ii < h ? a[from + p] : 0f;
             }
         }
-    }
-
-    /**
-     * Columns {@code 0..kc} (a multiple of {@link #ROWS_GATHER_DEPTH}) of a full sliver of a row-major A, a
-     * vector of the packed sliver at a time, gathered from the twelve rows through {@code map} ({@link #rowsGatherMap}).
-     */
-    static void packRowsSliverGather(float[] a, int src, int kc, int[] map, float[] ap, int dst) {
-        for (int p = 0; p < kc; p += ROWS_GATHER_DEPTH) {
-            int d = dst + p * MR;
-            for (int v = 0; v < ROWS_GATHER_VECTORS; v++) {
-                FloatVector.fromArray(FS, a, src + p, map, v * FS.length()).intoArray(ap, d + v * FS.length());
-            }
-        }
-    }
-
-    /**
-     * Where each float of {@link #ROWS_GATHER_DEPTH} packed MR-rows comes from, relative to the
-     * sliver's first element in A: float {@code f} is row {@code f % MR}, column {@code f / MR}.
-     */
-    static int[] rowsGatherMap(int lda) {
-        int[] map = new int[ROWS_GATHER_DEPTH * MR];
-        for (int f = 0; f < map.length; f++) {
-            map[f] = f % MR * lda + f / MR;
-        }
-        return map;
     }
 
     /**
@@ -338,16 +328,6 @@ final class CpuGemm {
             }
             c[ci + j] = Math.fma(s, alpha, c[ci + j]);
         }
-    }
-
-    private static int lcm(int x, int y) {
-        int g = x;
-        for (int r = y; r != 0; ) {
-            int t = g % r;
-            g = r;
-            r = t;
-        }
-        return x / g * y;
     }
 
     private static int ceilDiv(int x, int y) {

@@ -35,8 +35,8 @@ final class CpuGemmWarmUp {
      */
     static final CpuGemmWarmUp A_COLUMNS = CpuGemmKernel.L >= CpuGemmKernel.MR ? columnsPack() : null;
 
-    /** sgemm's gather packing of a row-major A ({@link CpuGemm#packRowsSliverGather}), likewise. */
-    static final CpuGemmWarmUp A_ROWS = rowsPack();
+    /** The gather packing of a row-major A and of a transposed B ({@link CpuSliverGather}), likewise. */
+    static final CpuGemmWarmUp SLIVER_GATHER = sliverGather();
 
     /** The heap kernel, {@link CpuGemmKernel#microKernel}, on KC-deep tiles (after PENDING, which it joins). */
     static final CpuGemmWarmUp HEAP = heapKernel();
@@ -81,12 +81,12 @@ final class CpuGemmWarmUp {
         return new CpuGemmWarmUp(() -> CpuGemm.packColumnsSliverVector(a, 0, CpuGemmKernel.MR, CpuGemmKernel.MR, KC, ap, 0));
     }
 
-    private static CpuGemmWarmUp rowsPack() {
+    private static CpuGemmWarmUp sliverGather() {
         float[] a = new float[CpuGemmKernel.MR * KC];
         float[] ap = new float[CpuGemmKernel.MR * KC];
-        int[] map = CpuGemm.rowsGatherMap(KC);
-        int kc = KC / CpuGemm.ROWS_GATHER_DEPTH * CpuGemm.ROWS_GATHER_DEPTH;
-        return new CpuGemmWarmUp(() -> CpuGemm.packRowsSliverGather(a, 0, kc, map, ap, 0));
+        int[] map = CpuSliverGather.map(CpuGemmKernel.MR, KC);
+        int kc = KC / CpuSliverGather.depth(CpuGemmKernel.MR) * CpuSliverGather.depth(CpuGemmKernel.MR);
+        return new CpuGemmWarmUp(() -> CpuSliverGather.pack(a, 0, kc, map, CpuGemmKernel.MR, ap, 0));
     }
 
     /**

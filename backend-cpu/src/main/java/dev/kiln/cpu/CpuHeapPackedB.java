@@ -66,20 +66,23 @@ final class CpuHeapPackedB implements CpuPackedB {
             }
             return;
         }
+        // a transposed B's sliver is NR source rows side by side: full slivers by vector gathers once
+        // they are compiled, the rest (and a ragged sliver) element by element
+        boolean gather = CpuGemmWarmUp.SLIVER_GATHER.ready();
+        int[] map = gather ? CpuSliverGather.map(NR, ldb) : null;
+        int whole = gather ? kc / CpuSliverGather.depth(NR) * CpuSliverGather.depth(NR) : 0;
         for (int s = s0; s < s1; s++) {
             int j0 = s * NR;
             int cols = Math.min(NR, nc - j0);
             int dst = at + s * kc * NR;
+            int src = bOff + (jc + j0) * ldb + pc;
+            int p0 = cols == NR ? whole : 0;
+            if (p0 > 0) {
+                CpuSliverGather.pack(b, src, p0, map, NR, bp, dst);
+            }
             for (int jj = 0; jj < NR; jj++) {
-                if (jj < cols) {
-                    int src = bOff + (jc + j0 + jj) * ldb + pc;
-                    for (int p = 0; p < kc; p++) {
-                        bp[dst + p * NR + jj] = b[src + p];
-                    }
-                } else {
-                    for (int p = 0; p < kc; p++) {
-                        bp[dst + p * NR + jj] = 0f;
-                    }
+                for (int p = p0; p < kc; p++) {
+                    bp[dst + p * NR + jj] = jj < cols ? b[src + jj * ldb + p] : 0f;
                 }
             }
         }

@@ -29,6 +29,8 @@ class CpuGemmTest {
             {61, 67, 300}, {131, 257, 521}, {200, 33, 64},
             // above CpuGemm.PARALLEL_FLOPS: the forked path, with ragged row blocks and column ranges
             {389, 300, 270},
+            // a k too deep for the row block's packed A in one go: A packed in k chunks, the last ragged
+            {400, 40, 1100},
         };
         List<Arguments> out = new ArrayList<>();
         for (int[] s : sizes) {
@@ -176,35 +178,45 @@ class CpuGemmTest {
             Thread.sleep(10);
         }
         assertTrue(vectorPackingCompiled(), "vector packing of A compiled within a minute");
-        // ragged rows, and a depth that is no multiple of the gather's
+        // ragged rows and columns (a transposed B's last sliver packs element by element), and a depth
+        // that is no multiple of the gather's
         sgemmMatchesNaive(37, 45, 301, false, false);
+        sgemmMatchesNaive(37, 45, 301, false, true);
         sgemmMatchesNaive(37, 45, 301, true, true);
     }
 
     private static boolean vectorPackingCompiled() {
-        return CpuGemmWarmUp.A_ROWS.ready() && (CpuGemmWarmUp.A_COLUMNS == null || CpuGemmWarmUp.A_COLUMNS.ready());
+        return CpuGemmWarmUp.SLIVER_GATHER.ready() && (CpuGemmWarmUp.A_COLUMNS == null || CpuGemmWarmUp.A_COLUMNS.ready());
     }
 
-    @Test
-    void gatherPackingOfARowMajorSliverWritesTheSliverLayout() {
+    /** Width MR: a row-major A's sliver; width NR: a transposed B's. */
+    @ParameterizedTest(name = "width={0}")
+    @MethodSource("gatherWidths")
+    void gatherPackingOfASliverAcrossSourceRowsWritesTheSliverLayout(int width) {
         // sgemm uses this path only once C2 has compiled it, so the sgemm cases above may never reach it
-        int mr = CpuGemmKernel.MR;
-        int kc = 3 * CpuGemm.ROWS_GATHER_DEPTH;
-        int lda = kc + 5;
-        Random rnd = new Random(11);
+        int depth = CpuSliverGather.depth(width);
+        assertEquals(0, depth * width % CpuGemmKernel.L, "a gather pass fills whole vectors");
+        int kc = 3 * depth;
+        int ld = kc + 5;
+        Random rnd = new Random(width);
         // the sliver's last row ends at the array's end
-        float[] a = randomFloats(rnd, 2 + (mr - 1) * lda + kc);
-        float[] ap = new float[3 + kc * mr + 4];
-        Arrays.fill(ap, Float.NaN);
-        CpuGemm.packRowsSliverGather(a, 2, kc, CpuGemm.rowsGatherMap(lda), ap, 3);
+        float[] src = randomFloats(rnd, 2 + (width - 1) * ld + kc);
+        float[] out = new float[3 + kc * width + 4];
+        Arrays.fill(out, Float.NaN);
+        CpuSliverGather.pack(src, 2, kc, CpuSliverGather.map(width, ld), width, out, 3);
         for (int p = 0; p < kc; p++) {
-            for (int i = 0; i < mr; i++) {
-                assertEquals(Float.floatToRawIntBits(a[2 + i * lda + p]), Float.floatToRawIntBits(ap[3 + p * mr + i]), "p " + p + " row " + i);
+            for (int i = 0; i < width; i++) {
+                assertEquals(Float.floatToRawIntBits(src[2 + i * ld + p]), Float.floatToRawIntBits(out[3 + p * width + i]),
+                        "p " + p + " source row " + i);
             }
         }
-        for (int i : new int[] {0, 1, 2, ap.length - 4, ap.length - 1}) {
-            assertTrue(Float.isNaN(ap[i]), "nothing written outside the sliver, at " + i);
+        for (int i : new int[] {0, 1, 2, out.length - 4, out.length - 1}) {
+            assertTrue(Float.isNaN(out[i]), "nothing written outside the sliver, at " + i);
         }
+    }
+
+    static Stream<Integer> gatherWidths() {
+        return Stream.of(CpuGemmKernel.MR, CpuGemmKernel.NR);
     }
 
     @Test
