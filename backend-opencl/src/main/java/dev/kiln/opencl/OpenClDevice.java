@@ -1,7 +1,6 @@
 package dev.kiln.opencl;
 
 import static org.jocl.CL.CL_CONTEXT_PLATFORM;
-import static org.jocl.CL.CL_FALSE;
 import static org.jocl.CL.CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST;
 import static org.jocl.CL.CL_MEM_COPY_HOST_PTR;
 import static org.jocl.CL.CL_MEM_OBJECT_ALLOCATION_FAILURE;
@@ -25,8 +24,8 @@ import static org.jocl.CL.clReleaseMemObject;
 import dev.kiln.api.DType;
 import dev.kiln.api.errors.DeviceException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,15 +59,19 @@ public final class OpenClDevice {
     private final OpenClProgramCache programs;
     private final cl_mem errorFlag;
     /**
-     * Where each synchronisation reads the error flag: queued without blocking before the queue's
-     * finish, the read costs no second wait for the device. Synchronisations take turns on it.
+     * Where each synchronisation reads the error flag. The blocking read is the wait itself: on the
+     * in-order queue it ends after everything queued before it, so the finish after it finds an
+     * empty queue (a non-blocking read has JOCL wait for its event on a thread of its own).
+     * Synchronisations take turns on it.
      */
-    private final ByteBuffer errorFlagCopy = ByteBuffer.allocateDirect(4 * Sizeof.cl_int).order(ByteOrder.nativeOrder());
+    private final int[] errorFlagCopy = new int[4];
     private final Map<KernelKey, Kernel> kernels = new ConcurrentHashMap<>();
     private final AtomicReference<RuntimeException> deferred = new AtomicReference<>();
     private final AtomicLong hostWaits = new AtomicLong();
     private final KernelProfile profile = new KernelProfile();
     private final OpenClObjects objects = new OpenClObjects();
+    /** Adam steps kept for one launch: queued before anything else is queued, waited for or freed. */
+    private final AdamSteps adamSteps = new AdamSteps(this);
     /** Every program cache made for this device (its own and {@link #newProgramCache}'s), released on close. */
     private final List<OpenClProgramCache> caches = new ArrayList<>();
     /** Kernels made by {@link #kernel(cl_program, String)}: not shared through the map, released on close. */
@@ -106,6 +109,10 @@ public final class OpenClDevice {
             }
             return cache;
         });
+    }
+
+    AdamSteps adamSteps() {
+        return adamSteps;
     }
 
     /** The programs and kernels this device holds now. */
@@ -209,6 +216,7 @@ public final class OpenClDevice {
     }
 
     void free(OpenClBuffer buffer) {
+        adamSteps.flush();
         clReleaseMemObject(buffer.mem());
     }
 
@@ -260,6 +268,7 @@ public final class OpenClDevice {
      * work failed, are kept for {@link #synchronize()}; others are host mistakes and throw now.
      */
     private void enqueue(String what, Runnable call) {
+        adamSteps.flush();
         try {
             whileOpen(what, call);
         } catch (CLException e) {
@@ -281,15 +290,14 @@ public final class OpenClDevice {
 
     /** Waits for all queued work, then re-throws the first deferred failure or kernel-reported error. */
     public void synchronize() {
+        adamSteps.flush();
         hostWaits.incrementAndGet();
         synchronized (errorFlagCopy) {
-            for (int i = 0; i < 4; i++) {
-                errorFlagCopy.putInt(i * Sizeof.cl_int, 0);
-            }
+            Arrays.fill(errorFlagCopy, 0);
             try {
                 whileOpen("synchronize", () -> {
                     try {
-                        clEnqueueReadBuffer(queue, errorFlag, CL_FALSE, 0, 4L * Sizeof.cl_int, Pointer.to(errorFlagCopy), 0, null, null);
+                        clEnqueueReadBuffer(queue, errorFlag, CL_TRUE, 0, 4L * Sizeof.cl_int, Pointer.to(errorFlagCopy), 0, null, null);
                     } finally {
                         clFinish(queue);
                     }
@@ -308,13 +316,12 @@ public final class OpenClDevice {
 
     /** Throws what a kernel reported in the flag just read (and clears the flag on the device). */
     private void checkErrorFlag() {
-        int code = errorFlagCopy.getInt(0);
+        int code = errorFlagCopy[0];
         if (code != 0) {
             whileOpen("synchronize", () -> clEnqueueWriteBuffer(queue, errorFlag, CL_TRUE, 0, 4L * Sizeof.cl_int,
                     Pointer.to(new int[4]), 0, null, null));
-            throw new DeviceException(KernelErrors.describe(code, errorFlagCopy.getInt(Sizeof.cl_int),
-                    errorFlagCopy.getInt(2 * Sizeof.cl_int)) + " (reported by a kernel on " + properties.name()
-                    + "; the results of that op are undefined)");
+            throw new DeviceException(KernelErrors.describe(code, errorFlagCopy[1], errorFlagCopy[2])
+                    + " (reported by a kernel on " + properties.name() + "; the results of that op are undefined)");
         }
     }
 
@@ -379,10 +386,13 @@ public final class OpenClDevice {
         if (closed) {
             return;
         }
-        closed = true;
         try {
+            // queued while the device is still open; the finish below waits for them
+            adamSteps.flush();
+            closed = true;
             clFinish(queue);
         } finally {
+            closed = true;
             kernels.values().forEach(k -> objects.release(k.object()));
             kernels.clear();
             singleUseKernels.forEach(objects::release);

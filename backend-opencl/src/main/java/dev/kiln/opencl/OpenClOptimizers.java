@@ -14,7 +14,7 @@ import dev.kiln.api.spi.params.SgdParams;
 
 /**
  * Host side of optimizer.cl: one fused kernel per optimizer step, updating the parameter and its
- * state in place. Step-dependent scalars (bias corrections, decayed rates) are computed here in
+ * state in place (on CPU devices, Adam steps go several parameters to a launch: {@link AdamSteps}). Step-dependent scalars (bias corrections, decayed rates) are computed here in
  * double and passed to the kernel.
  */
 final class OpenClOptimizers {
@@ -45,6 +45,11 @@ final class OpenClOptimizers {
         DType dtype = check(backend, Op.ADAM_STEP, param, grad, expAvg, expAvgSq);
         double bias1 = 1 - Math.pow(p.beta1(), p.step());
         double bias2Sqrt = Math.sqrt(1 - Math.pow(p.beta2(), p.step()));
+        if (backend.cl().properties().isCpu()) {
+            backend.cl().adamSteps().add(new AdamSteps.Scalars(dtype, p.lr(), p.beta1(), p.beta2(), p.eps(), p.weightDecay(),
+                    p.decoupledWeightDecay(), p.lr() / bias1, bias2Sqrt), param, grad, expAvg, expAvgSq);
+            return;
+        }
         KernelCall call = backend.cl().kernel(FILE, "adam_step", dtype, "").arg(param.numel())
                 .acc(p.lr()).acc(p.beta1()).acc(p.beta2()).acc(p.eps()).acc(p.weightDecay())
                 .arg(p.decoupledWeightDecay() ? 1 : 0).acc(p.lr() / bias1).acc(bias2Sqrt);

@@ -24,7 +24,28 @@ KERNEL void KNAME(sgd_step)(int n, ACC lr, ACC momentum, ACC dampening, ACC weig
     param[p_off + i] = (T) (w - lr * d);
 }
 
-/* Adam (L2 weight decay folded into the gradient) or AdamW (decoupled: p *= 1 - lr*wd). */
+/*
+ * One element of Adam (L2 weight decay folded into the gradient) or AdamW (decoupled: p *= 1 - lr*wd),
+ * at the given positions of the parameter, gradient and state: adam_step's work-item, and
+ * adam_steps.cl's for several parameters in one launch.
+ */
+INLINE void adam_update(ACC lr, ACC beta1, ACC beta2, ACC eps, ACC weight_decay, int decoupled, ACC step_size, ACC bias2_sqrt,
+                        GLOBAL T *param, GLOBAL const T *grad, GLOBAL T *exp_avg, GLOBAL T *exp_avg_sq) {
+    ACC w = *param;
+    ACC d = *grad;
+    if (decoupled) {
+        w *= (ACC) 1 - lr * weight_decay;
+    } else {
+        d += weight_decay * w;
+    }
+    ACC m = *exp_avg;
+    m += (d - m) * ((ACC) 1 - beta1);
+    ACC v = beta2 * (ACC) *exp_avg_sq + ((ACC) 1 - beta2) * d * d;
+    *exp_avg = (T) m;
+    *exp_avg_sq = (T) v;
+    *param = (T) (w - step_size * m / (sqrt(v) / bias2_sqrt + eps));
+}
+
 KERNEL void KNAME(adam_step)(int n, ACC lr, ACC beta1, ACC beta2, ACC eps, ACC weight_decay, int decoupled,
                              ACC step_size, ACC bias2_sqrt,
                              GLOBAL T *param, int p_off, GLOBAL const T *grad, int g_off,
@@ -33,19 +54,8 @@ KERNEL void KNAME(adam_step)(int n, ACC lr, ACC beta1, ACC beta2, ACC eps, ACC w
     if (i >= n) {
         return;
     }
-    ACC w = param[p_off + i];
-    ACC d = grad[g_off + i];
-    if (decoupled) {
-        w *= (ACC) 1 - lr * weight_decay;
-    } else {
-        d += weight_decay * w;
-    }
-    ACC m = exp_avg[m_off + i];
-    m += (d - m) * ((ACC) 1 - beta1);
-    ACC v = beta2 * (ACC) exp_avg_sq[v_off + i] + ((ACC) 1 - beta2) * d * d;
-    exp_avg[m_off + i] = (T) m;
-    exp_avg_sq[v_off + i] = (T) v;
-    param[p_off + i] = (T) (w - step_size * m / (sqrt(v) / bias2_sqrt + eps));
+    adam_update(lr, beta1, beta2, eps, weight_decay, decoupled, step_size, bias2_sqrt,
+                param + p_off + i, grad + g_off + i, exp_avg + m_off + i, exp_avg_sq + v_off + i);
 }
 
 /* RMSprop, optionally centered (subtracting the squared running mean) and with momentum. */
