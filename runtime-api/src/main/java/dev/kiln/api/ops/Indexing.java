@@ -37,7 +37,7 @@ public final class Indexing {
             java.util.Arrays.fill(along, 1);
             along[a] = index.numel();
             Tensor spread = index.reshape(along).expandTo(g.shape());
-            return new Tensor[] {Operands.zeros(g.backend(), g.dtype(), from).scatterAdd(a, spread, g)};
+            return new Tensor[] {addedIntoZeros(from, a, spread, g)};
         }, x);
     }
 
@@ -56,7 +56,21 @@ public final class Indexing {
         }
         Shape from = x.shape();
         return Autograd.record("gather", out,
-                g -> new Tensor[] {Operands.zeros(g.backend(), g.dtype(), from).scatterAdd(a, index, g)}, x);
+                g -> new Tensor[] {addedIntoZeros(from, a, index, g)}, x);
+    }
+
+    /**
+     * The gradient of a read of a tensor of {@code shape}: {@code g} scatter-added into zeros along
+     * {@code axis}, in place, since the zeros are fresh (the out-of-place scatterAdd would copy them first).
+     */
+    private static Tensor addedIntoZeros(Shape shape, int axis, Tensor index, Tensor g) {
+        Tensor out = Operands.zeros(g.backend(), g.dtype(), shape);
+        if (g.numel() > 0) {
+            try (Indices idx = Indices.of("scatterAdd", index)) {
+                g.backend().scatterAdd(out.view(), axis, idx.tensor().view(), g.view());
+            }
+        }
+        return out;
     }
 
     /** A copy of {@code x} with {@code src[..i..]} added at {@code x[..index[..i..]..]} along {@code axis}. */
