@@ -70,9 +70,14 @@ final class CpuGemm {
         if (m <= 0 || n <= 0) {
             return;
         }
-        scale(m, n, beta, c, cOff, ldc);
         if (k <= 0 || alpha == 0f) {
+            scale(m, n, beta, c, cOff, ldc);
             return;
+        }
+        // beta 0: the first k block's tiles overwrite C, which is never read (no clearing pass first)
+        boolean overwrite = beta == 0f;
+        if (!overwrite) {
+            scale(m, n, beta, c, cOff, ldc);
         }
         int tasksWanted = tasksWanted(m, n, k);
         int ncMax = Math.max(NR, PACKED_B_MAX / k / NR * NR);
@@ -86,7 +91,7 @@ final class CpuGemm {
                         bp.pack(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), jcf, nc, s0, s1, packedAt(k, slivers, pc, 0));
                     }
                 });
-                multiply(transA, m, nc, k, alpha, a, aOff, lda, bp, c, cOff + jc, ldc, tasksWanted);
+                multiply(transA, m, nc, k, alpha, a, aOff, lda, bp, c, cOff + jc, ldc, tasksWanted, overwrite);
             }
         }
     }
@@ -101,9 +106,13 @@ final class CpuGemm {
         if (m <= 0 || n <= 0) {
             return;
         }
-        scale(m, n, beta, c, cOff, ldc);
+        boolean overwrite = beta == 0f && k > 0 && alpha != 0f;
+        if (!overwrite) {
+            scale(m, n, beta, c, cOff, ldc);
+        }
         if (k > 0 && alpha != 0f) {
-            multiply(transA, m, n, k, alpha, a, aOff, lda, new CpuHeapPackedB(bp), c, cOff, ldc, tasksWanted(m, n, k));
+            multiply(transA, m, n, k, alpha, a, aOff, lda, new CpuHeapPackedB(bp), c, cOff, ldc, tasksWanted(m, n, k),
+                    overwrite);
         }
     }
 
@@ -125,10 +134,10 @@ final class CpuGemm {
      * k blocks of each B sliver in turn, so the C tiles of one sliver stay in L2 from one k block to the
      * next. Rows are not cut to fit a long k: each row block streams the whole packed B from L3, so at
      * k = 2048 chunks of A let a block be twice as tall and B be streamed half as often, for one more
-     * pass over C.
+     * pass over C. With {@code overwrite}, the first k block's tiles write C without reading it.
      */
     private static void multiply(boolean transA, int m, int nc, int k, float alpha, float[] a, int aOff, int lda,
-                                 CpuPackedB bp, float[] c, int cOff, int ldc, int tasksWanted) {
+                                 CpuPackedB bp, float[] c, int cOff, int ldc, int tasksWanted, boolean overwrite) {
         int slivers = ceilDiv(nc, NR);
         int mc = Math.min(Math.min(MC_MAX, roundUp(ceilDiv(m, tasksWanted), MR)),
                 Math.max(MR, A_PACK_MAX / Math.min(k, K_CHUNK_MIN) / MR * MR));
@@ -154,7 +163,7 @@ final class CpuGemm {
                     for (int s = sFrom; s < sTo; s++) {
                         for (int pc = p0; pc < p1; pc += KC) {
                             bp.tiles(ap, (pc - p0) * rowsPadded, rows, packedAt(k, slivers, pc, s), s, nc,
-                                    Math.min(KC, k - pc), alpha, c, cOff + ic * ldc, ldc);
+                                    Math.min(KC, k - pc), alpha, c, cOff + ic * ldc, ldc, overwrite && pc == 0);
                         }
                     }
                 }

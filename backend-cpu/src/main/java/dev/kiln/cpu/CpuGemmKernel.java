@@ -16,6 +16,9 @@ final class CpuGemmKernel {
     static final int MR = 12;
     static final int NR = 2 * L;
 
+    /** One row of zeros: the addend of a tile that overwrites C ({@code ldf} 0 reads it for every row). */
+    static final float[] ZERO_ROW = new float[NR];
+
     private static final ThreadLocal<float[]> EDGE = ThreadLocal.withInitial(() -> new float[MR * NR]);
 
     private CpuGemmKernel() {
@@ -30,6 +33,17 @@ final class CpuGemmKernel {
      */
     static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
                             float alpha) {
+        microKernel(kc, ap, ai, bp, bi, c, ci, ldc, c, ci, ldc, alpha);
+    }
+
+    /**
+     * {@link #microKernel(int, float[], int, float[], int, float[], int, int, float)} that writes
+     * {@code C = alpha * A B + F} with the addend read from {@code f[fi + i*ldf + j]}: F is C itself to
+     * accumulate, or {@link #ZERO_ROW} with {@code ldf} 0 to overwrite C without reading it (a product
+     * with beta 0, whose C then needs no clearing first; the same bits as fma onto a cleared C).
+     */
+    static void microKernel(int kc, float[] ap, int ai, float[] bp, int bi, float[] f, int fi, int ldf,
+                            float[] c, int ci, int ldc, float alpha) {
         FloatVector c0lo = FloatVector.zero(FS), c0hi = FloatVector.zero(FS);
         FloatVector c1lo = FloatVector.zero(FS), c1hi = FloatVector.zero(FS);
         FloatVector c2lo = FloatVector.zero(FS), c2hi = FloatVector.zero(FS);
@@ -85,50 +99,62 @@ final class CpuGemmKernel {
             c11hi = a11.fma(b1, c11hi);
         }
         FloatVector va = FloatVector.broadcast(FS, alpha);
-        c0lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c0hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c0lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c0hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c1lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c1hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c1lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c1hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c2lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c2hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c2lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c2hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c3lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c3hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c3lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c3hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c4lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c4hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c4lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c4hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c5lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c5hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c5lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c5hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c6lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c6hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c6lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c6hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c7lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c7hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c7lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c7hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c8lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c8hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c8lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c8hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c9lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c9hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c9lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c9hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c10lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c10hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c10lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c10hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c11lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c11hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c11lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c11hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
     }
 
     /**
      * The top-left {@code h x w} of a tile in scalar code, with the same sums as the vector kernel
      * bit for bit (per element, fma over ascending {@code p} from zero, then one fma into C): for a
-     * JVM that has not compiled the vector kernel yet ({@link CpuGemmWarmUp}).
+     * JVM that has not compiled the vector kernel yet ({@link CpuGemmWarmUp}). With {@code overwrite},
+     * C's old values are not read, as if they were zero.
      */
     static void scalarTile(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
-                           float alpha, int h, int w) {
+                           float alpha, int h, int w, boolean overwrite) {
         float[] e = EDGE.get();
         Arrays.fill(e, 0f);
         for (int p = 0; p < kc; p++) {
@@ -145,24 +171,25 @@ final class CpuGemmKernel {
         for (int ii = 0; ii < h; ii++) {
             int row = ci + ii * ldc;
             for (int jj = 0; jj < w; jj++) {
-                c[row + jj] = Math.fma(e[ii * NR + jj], alpha, c[row + jj]);
+                c[row + jj] = Math.fma(e[ii * NR + jj], alpha, overwrite ? 0f : c[row + jj]);
             }
         }
     }
 
     /**
      * The top-left {@code h x w} of a tile, for the ragged edges of C: the exact sums go to a
-     * scratch tile first (alpha 1 onto zeros), then into C with the same single rounding as a full tile.
+     * scratch tile first (alpha 1 onto zeros), then into C with the same single rounding as a full tile
+     * (with {@code overwrite}, onto zero instead of C's old values).
      */
     static void edgeTile(int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci, int ldc,
-                         float alpha, int h, int w) {
+                         float alpha, int h, int w, boolean overwrite) {
         float[] e = EDGE.get();
         Arrays.fill(e, 0f);
         microKernel(kc, ap, ai, bp, bi, e, 0, NR, 1f);
         for (int ii = 0; ii < h; ii++) {
             int row = ci + ii * ldc;
             for (int jj = 0; jj < w; jj++) {
-                c[row + jj] = Math.fma(e[ii * NR + jj], alpha, c[row + jj]);
+                c[row + jj] = Math.fma(e[ii * NR + jj], alpha, overwrite ? 0f : c[row + jj]);
             }
         }
     }

@@ -18,20 +18,22 @@ final class CpuHeapPackedB implements CpuPackedB {
 
     @Override
     public void tiles(float[] ap, int aAt, int rows, int bAt, int s, int nc, int kc, float alpha, float[] c, int cBase,
-                      int ldc) {
+                      int ldc, boolean overwrite) {
         int j0 = s * NR;
         int cols = Math.min(NR, nc - j0);
         boolean vector = CpuGemmWarmUp.HEAP.ready();
+        float[] f = overwrite ? CpuGemmKernel.ZERO_ROW : c;
         for (int r0 = 0; r0 < rows; r0 += MR) {
             int h = Math.min(MR, rows - r0);
             int ci = cBase + r0 * ldc + j0;
             if (!vector) {
                 // scalar tiles with the same sums, for a JVM whose vector kernel is not compiled yet
-                CpuGemmKernel.scalarTile(kc, ap, aAt + r0 * kc, bp, bAt, c, ci, ldc, alpha, h, cols);
+                CpuGemmKernel.scalarTile(kc, ap, aAt + r0 * kc, bp, bAt, c, ci, ldc, alpha, h, cols, overwrite);
             } else if (h == MR && cols == NR) {
-                CpuGemmKernel.microKernel(kc, ap, aAt + r0 * kc, bp, bAt, c, ci, ldc, alpha);
+                CpuGemmKernel.microKernel(kc, ap, aAt + r0 * kc, bp, bAt, f, overwrite ? 0 : ci, overwrite ? 0 : ldc, c, ci,
+                        ldc, alpha);
             } else {
-                CpuGemmKernel.edgeTile(kc, ap, aAt + r0 * kc, bp, bAt, c, ci, ldc, alpha, h, cols);
+                CpuGemmKernel.edgeTile(kc, ap, aAt + r0 * kc, bp, bAt, c, ci, ldc, alpha, h, cols, overwrite);
             }
         }
     }

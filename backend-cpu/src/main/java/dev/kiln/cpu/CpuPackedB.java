@@ -17,9 +17,11 @@ interface CpuPackedB extends AutoCloseable {
 
     /**
      * {@code C += alpha * A * B} for the tiles of one packed A block ({@code ap[aAt..]}, {@code rows}
-     * rows in MR-high slivers) times B sliver {@code s} of one k block (at float index {@code bAt}).
+     * rows in MR-high slivers) times B sliver {@code s} of one k block (at float index {@code bAt});
+     * with {@code overwrite}, {@code C = alpha * A * B} without reading C (the same bits as onto zeros).
      */
-    void tiles(float[] ap, int aAt, int rows, int bAt, int s, int nc, int kc, float alpha, float[] c, int cBase, int ldc);
+    void tiles(float[] ap, int aAt, int rows, int bAt, int s, int nc, int kc, float alpha, float[] c, int cBase, int ldc,
+               boolean overwrite);
 
     @Override
     void close();

@@ -21,11 +21,12 @@ final class CpuGemmNativeKernel {
     }
 
     /**
-     * One MR x NR tile of {@code C += alpha * A B}: A an MR-high packed sliver ({@code ap[ai + p*MR + i]}),
-     * B an NR-wide packed sliver from byte {@code bi} of {@code bp} (float {@code p*NR + j} after it).
+     * One MR x NR tile of {@code C = alpha * A B + F}: A an MR-high packed sliver ({@code ap[ai + p*MR + i]}),
+     * B an NR-wide packed sliver from byte {@code bi} of {@code bp} (float {@code p*NR + j} after it), the
+     * addend F from {@code f[fi + i*ldf + j]}: C itself, or {@link CpuGemmKernel#ZERO_ROW} with {@code ldf} 0.
      */
-    static void microKernel(int kc, float[] ap, int ai, MemorySegment bp, long bi, float[] c, int ci, int ldc,
-                            float alpha) {
+    static void microKernel(int kc, float[] ap, int ai, MemorySegment bp, long bi, float[] f, int fi, int ldf,
+                            float[] c, int ci, int ldc, float alpha) {
         FloatVector c0lo = FloatVector.zero(FS), c0hi = FloatVector.zero(FS);
         FloatVector c1lo = FloatVector.zero(FS), c1hi = FloatVector.zero(FS);
         FloatVector c2lo = FloatVector.zero(FS), c2hi = FloatVector.zero(FS);
@@ -81,40 +82,51 @@ final class CpuGemmNativeKernel {
             c11hi = a11.fma(b1, c11hi);
         }
         FloatVector va = FloatVector.broadcast(FS, alpha);
-        c0lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c0hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c0lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c0hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c1lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c1hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c1lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c1hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c2lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c2hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c2lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c2hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c3lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c3hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c3lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c3hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c4lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c4hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c4lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c4hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c5lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c5hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c5lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c5hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c6lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c6hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c6lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c6hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c7lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c7hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c7lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c7hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c8lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c8hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c8lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c8hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c9lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c9hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c9lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c9hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c10lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c10hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c10lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c10hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
+        fi += ldf;
         ci += ldc;
-        c11lo.fma(va, FloatVector.fromArray(FS, c, ci)).intoArray(c, ci);
-        c11hi.fma(va, FloatVector.fromArray(FS, c, ci + L)).intoArray(c, ci + L);
+        c11lo.fma(va, FloatVector.fromArray(FS, f, fi)).intoArray(c, ci);
+        c11hi.fma(va, FloatVector.fromArray(FS, f, fi + L)).intoArray(c, ci + L);
     }
 }

@@ -55,19 +55,22 @@ final class CpuNativePackedB implements CpuPackedB {
 
     @Override
     public void tiles(float[] ap, int aAt, int rows, int bAt, int s, int nc, int kc, float alpha, float[] c, int cBase,
-                      int ldc) {
+                      int ldc, boolean overwrite) {
         int cols = Math.min(NR, nc - s * NR);
         int fullRows = cols == NR && WARM_UP.ready() ? rows / MR * MR : 0;
         long bi = (long) bAt * Float.BYTES;
+        float[] f = overwrite ? CpuGemmKernel.ZERO_ROW : c;
         for (int r0 = 0; r0 < fullRows; r0 += MR) {
-            CpuGemmNativeKernel.microKernel(kc, ap, aAt + r0 * kc, segment, bi, c, cBase + r0 * ldc + s * NR, ldc, alpha);
+            int ci = cBase + r0 * ldc + s * NR;
+            CpuGemmNativeKernel.microKernel(kc, ap, aAt + r0 * kc, segment, bi, f, overwrite ? 0 : ci, overwrite ? 0 : ldc,
+                    c, ci, ldc, alpha);
         }
         if (fullRows < rows) {
             float[] sliver = heapBlock(kc * NR);
             MemorySegment.copy(segment, ValueLayout.JAVA_FLOAT, bi, sliver, 0, kc * NR);
             // the heap path's tiles for the rest, with this sliver as a one-sliver heap panel
             new CpuHeapPackedB(sliver).tiles(ap, aAt + fullRows * kc, rows - fullRows, 0, 0, cols, kc, alpha, c,
-                    cBase + fullRows * ldc + s * NR, ldc);
+                    cBase + fullRows * ldc + s * NR, ldc, overwrite);
         }
     }
 
@@ -95,6 +98,6 @@ final class CpuNativePackedB implements CpuPackedB {
         MemorySegment bp = Arena.ofAuto().allocate((long) NR * CpuGemmWarmUp.KC * Float.BYTES, ALIGNMENT);
         float[] ap = new float[MR * CpuGemmWarmUp.KC];
         float[] c = new float[MR * NR];
-        return new CpuGemmWarmUp(() -> CpuGemmNativeKernel.microKernel(CpuGemmWarmUp.KC, ap, 0, bp, 0, c, 0, NR, 1f));
+        return new CpuGemmWarmUp(() -> CpuGemmNativeKernel.microKernel(CpuGemmWarmUp.KC, ap, 0, bp, 0, c, 0, NR, c, 0, NR, 1f));
     }
 }

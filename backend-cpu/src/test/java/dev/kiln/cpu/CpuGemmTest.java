@@ -45,6 +45,47 @@ class CpuGemmTest {
     @ParameterizedTest(name = "sgemm m={0} n={1} k={2} transA={3} transB={4}")
     @MethodSource("cases")
     void sgemmMatchesNaive(int m, int n, int k, boolean transA, boolean transB) {
+        sgemmMatchesNaive(m, n, k, transA, transB, -0.5f);
+    }
+
+    /** Beta 0 overwrites C without reading it: NaNs there do not survive, and the bits are those of C cleared first. */
+    @ParameterizedTest(name = "sgemm beta=0 m={0} n={1} k={2} transA={3} transB={4}")
+    @MethodSource("betaZeroCases")
+    void sgemmWithBetaZeroNeverReadsC(int m, int n, int k, boolean transA, boolean transB) {
+        float[][] overwritten = sgemmMatchesNaive(m, n, k, transA, transB, 0f);
+        // the same product accumulated onto zeros (beta 1), the way a cleared C was summed into
+        int lda = (transA ? m : k) + 3;
+        int ldb = (transB ? k : n) + 1;
+        int ldc = n + 2;
+        Random rnd = new Random(31L * m + 7L * n + k + (transA ? 1 : 0) + (transB ? 2 : 0));
+        float[] a = randomFloats(rnd, 4 + (transA ? k : m) * lda);
+        float[] b = randomFloats(rnd, 2 + (transB ? n : k) * ldb);
+        float[] zeros = new float[5 + m * ldc];
+        CpuGemm.sgemm(transA, transB, m, n, k, 1.25f, a, 4, lda, b, 2, ldb, 1f, zeros, 5, ldc);
+        for (float[] c : overwritten) {
+            for (int i = 0; i < m; i++) {
+                for (int j = 0; j < n; j++) {
+                    int at = 5 + i * ldc + j;
+                    assertEquals(Float.floatToRawIntBits(zeros[at]), Float.floatToRawIntBits(c[at]), "C[" + i + "," + j + "]");
+                }
+            }
+        }
+    }
+
+    static Stream<Arguments> betaZeroCases() {
+        // a tile with ragged edges, the forked path, and a k packed in chunks
+        int[][] sizes = {{13, 33, 257}, {389, 300, 270}, {400, 40, 1100}};
+        List<Arguments> out = new ArrayList<>();
+        for (int[] s : sizes) {
+            for (int t = 0; t < 4; t++) {
+                out.add(Arguments.of(s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0));
+            }
+        }
+        return out.stream();
+    }
+
+    /** Runs one case with each kind of panel (C filled with NaN where beta is 0), checks it, and returns the Cs. */
+    private static float[][] sgemmMatchesNaive(int m, int n, int k, boolean transA, boolean transB, float beta) {
         Random rnd = new Random(31L * m + 7L * n + k + (transA ? 1 : 0) + (transB ? 2 : 0));
         int lda = (transA ? m : k) + 3;
         int ldb = (transB ? k : n) + 1;
@@ -52,8 +93,10 @@ class CpuGemmTest {
         float[] a = randomFloats(rnd, 4 + (transA ? k : m) * lda);
         float[] b = randomFloats(rnd, 2 + (transB ? n : k) * ldb);
         float[] before = randomFloats(rnd, 5 + m * ldc);
+        if (beta == 0f) {
+            Arrays.fill(before, Float.NaN);
+        }
         float alpha = 1.25f;
-        float beta = -0.5f;
         List<CpuPackedBPanels.Source> sources = new ArrayList<>(List.of(CpuPackedBPanels.HEAP));
         if (CpuPackedBPanels.NATIVE != null) {
             sources.add(CpuPackedBPanels.NATIVE);
@@ -75,14 +118,16 @@ class CpuGemmTest {
                     sum += x * y;
                     magnitude += Math.abs(x * y);
                 }
-                double expected = alpha * sum + beta * (double) before[5 + i * ldc + j];
-                double tolerance = 1e-6 * (Math.abs(alpha) * magnitude + Math.abs(beta * before[5 + i * ldc + j])) + 1e-7;
+                double old = beta == 0f ? 0 : before[5 + i * ldc + j];
+                double expected = alpha * sum + beta * old;
+                double tolerance = 1e-6 * (Math.abs(alpha) * magnitude + Math.abs(beta * old)) + 1e-7;
                 for (int r = 0; r < results.size(); r++) {
                     assertEquals(expected, results.get(r)[5 + i * ldc + j], tolerance,
                             "C[" + i + "," + j + "] with " + (r == 0 ? "heap" : "native") + " panels");
                 }
             }
         }
+        return results.toArray(new float[0][]);
     }
 
     @ParameterizedTest(name = "dgemm m={0} n={1} k={2} transA={3} transB={4}")
@@ -247,7 +292,8 @@ class CpuGemmTest {
     private static void assertUntouchedPadding(float[] before, float[] after, int m, int n, int ldc) {
         for (int i = 0; i < m; i++) {
             for (int j = n; j < ldc && 5 + i * ldc + j < after.length; j++) {
-                assertTrue(before[5 + i * ldc + j] == after[5 + i * ldc + j], "padding column " + j + " of row " + i + " was written");
+                assertEquals(Float.floatToRawIntBits(before[5 + i * ldc + j]), Float.floatToRawIntBits(after[5 + i * ldc + j]),
+                        "padding column " + j + " of row " + i + " was written");
             }
         }
     }
