@@ -26,19 +26,19 @@ public final class ClassificationLosses {
         }
         int classAxis = logits.rank() == 1 ? 0 : 1;
         Tensor logProbs = Softmax.logSoftmax(logits, classAxis);
-        Tensor nll = pickedNegated(logProbs, targets, classAxis);
+        Tensor picked = picked(logProbs, targets, classAxis);
         if (labelSmoothing == 0) {
-            return Reduction.apply(op, reduction, nll);
+            return Reduction.applyNegated(op, reduction, picked);
         }
         Tensor uniform = logProbs.mean(classAxis, false).neg();
-        return Reduction.apply(op, reduction, nll.mul(1 - labelSmoothing).add(uniform.mul(labelSmoothing)));
+        return Reduction.apply(op, reduction, picked.neg().mul(1 - labelSmoothing).add(uniform.mul(labelSmoothing)));
     }
 
     /** Negative log-likelihood of {@code logProbs [N, C]} (or {@code [N, C, d1, ...]}, {@code [C]}) at class indices {@code targets}. */
     public static Tensor nllLoss(Tensor logProbs, Tensor targets, Reduction reduction) {
         String op = "nllLoss";
         checkClassInputs(op, logProbs, targets, "logProbs");
-        return Reduction.apply(op, reduction, pickedNegated(logProbs, targets, logProbs.rank() == 1 ? 0 : 1));
+        return Reduction.applyNegated(op, reduction, picked(logProbs, targets, logProbs.rank() == 1 ? 0 : 1));
     }
 
     /** {@code -(t log p + (1-t) log(1-p))} of probabilities {@code probs} against {@code targets} of one shape. */
@@ -71,9 +71,9 @@ public final class ClassificationLosses {
         return Reduction.apply(op, reduction, recorded);
     }
 
-    /** {@code -x[i, targets[i]]} along {@code classAxis}, with that axis removed. */
-    private static Tensor pickedNegated(Tensor x, Tensor targets, int classAxis) {
-        return x.gather(classAxis, targets.unsqueeze(classAxis)).squeeze(classAxis).neg();
+    /** {@code x[i, targets[i]]} along {@code classAxis}, with that axis removed (the losses negate it). */
+    private static Tensor picked(Tensor x, Tensor targets, int classAxis) {
+        return x.gather(classAxis, targets.unsqueeze(classAxis)).squeeze(classAxis);
     }
 
     private static void checkClassInputs(String op, Tensor scores, Tensor targets, String name) {
