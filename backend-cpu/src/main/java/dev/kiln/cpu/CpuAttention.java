@@ -10,9 +10,9 @@ import java.util.Arrays;
  * Scaled-dot-product attention, blockwise with an online softmax (as FlashAttention): scores
  * exist only for one {@code BLOCK_Q x BLOCK_K} tile at a time, so memory is O(block x head dim)
  * per thread, never O(lq x lk). Tasks are (batch*head, block) pairs run in parallel, each writing
- * its own rows, so results do not depend on the thread count. The F32 forward without dropout
- * runs in F32 on the GEMM micro-kernel instead ({@link CpuAttentionF32}); everything else here
- * computes in double.
+ * its own rows, so results do not depend on the thread count. F32 runs in F32 instead: the
+ * forward on the GEMM micro-kernel ({@link CpuAttentionF32}), the backward in vector lanes
+ * ({@link CpuAttentionBackwardF32}); F64 computes here, in double.
  *
  * <p>Conventions: a key is masked when the padding mask says so or, if causal, when it comes
  * after the query ({@code j > i}). A query whose keys are all masked gets a zero output, a
@@ -38,8 +38,8 @@ final class CpuAttention {
         CpuFusedChecks.floating("attention", q, k, v, out, logsumexp);
         CpuFusedChecks.shape("attention", "out", out, s.b, s.h, s.lq, s.dv);
         CpuFusedChecks.shape("attention", "logsumexp", logsumexp, s.b, s.h, s.lq);
-        if (p.dropoutP() == 0 && allF32(q, k, v, out, logsumexp)) {
-            CpuAttentionF32.forward(s, (float) p.scale(), q, k, v, keyPaddingMask, out, logsumexp);
+        if (allF32(q, k, v, out, logsumexp)) {
+            CpuAttentionF32.forward(s, p, q, k, v, keyPaddingMask, out, logsumexp);
             return;
         }
         Scores scores = new Scores(s, q, k, v, keyPaddingMask, p);
@@ -116,6 +116,10 @@ final class CpuAttention {
         CpuFusedChecks.shape(op, "dq", dq, q.shape().toArray());
         CpuFusedChecks.shape(op, "dk", dk, k.shape().toArray());
         CpuFusedChecks.shape(op, "dv", dv, v.shape().toArray());
+        if (allF32(dout, q, k, v, out, logsumexp, dq, dk, dv)) {
+            CpuAttentionBackwardF32.backward(s, p, dout, q, k, v, keyPaddingMask, out, logsumexp, dq, dk, dv);
+            return;
+        }
         Scores scores = new Scores(s, q, k, v, keyPaddingMask, p);
         Upstream up = new Upstream(dout, out, logsumexp);
         CpuThreads.parallelFor(s.bh() * s.kBlocks(), 1, (from, to) -> {

@@ -5,19 +5,24 @@ import static dev.kiln.cpu.CpuGemmKernel.L;
 import static dev.kiln.cpu.CpuGemmKernel.MR;
 import static dev.kiln.cpu.CpuGemmKernel.NR;
 
+import dev.kiln.api.random.DropoutKey;
 import dev.kiln.api.spi.BufferView;
+import dev.kiln.api.spi.params.AttentionParams;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The F32 attention forward without dropout, on {@link CpuGemmKernel}: blockwise with an online
+ * The F32 attention forward, on {@link CpuGemmKernel}: blockwise with an online
  * softmax like {@link CpuAttention}, but computed transposed so that both products are GEMM tiles
  * and the softmax runs across vector lanes. A task owns {@code NR} queries (one vector pair):
  * {@code S^T = K Q^T * scale} is a column of tiles of keys x queries, the softmax over keys is a
  * running max and sum per lane down that column, and {@code O^T += V^T P^T} takes {@code S^T}
- * as it is, since a row-major {@code keys x NR} tile is exactly a packed B sliver.
+ * as it is, since a row-major {@code keys x NR} tile is exactly a packed B sliver. Dropout zeroes
+ * or scales the probabilities of a tile after the softmax has summed them (the logsumexp is of the
+ * scores before dropout), with the keep decisions of {@link CpuPhiloxKeeps} for mask element
+ * {@code (bh*lq + i)*lk + j}.
  *
  * <p>K and {@code V^T} are packed into MR-high slivers once per call (twice the size of k and v),
  * zero padded to whole slivers so that every tile is a full one;
@@ -31,7 +36,7 @@ final class CpuAttentionF32 {
     private CpuAttentionF32() {
     }
 
-    static void forward(CpuAttention.Dims s, float scale, BufferView q, BufferView k, BufferView v,
+    static void forward(CpuAttention.Dims s, AttentionParams p, BufferView q, BufferView k, BufferView v,
                         BufferView keyPaddingMask, BufferView out, BufferView logsumexp) {
         int lkPad = ceilDiv(s.lk(), MR) * MR;
         int dvPad = ceilDiv(s.dv(), MR) * MR;
@@ -50,13 +55,15 @@ final class CpuAttentionF32 {
         byte[] mask = keyPaddingMask == null ? null : CpuBuffer.u8(keyPaddingMask);
         int maskOff = keyPaddingMask == null ? 0 : keyPaddingMask.layout().offset();
         int qBlocks = ceilDiv(s.lq(), NR);
+        float scale = (float) p.scale();
+        TileDropout dropout = p.dropoutP() > 0 ? new TileDropout(s, p) : null;
         CpuThreads.parallelFor(s.bh() * qBlocks, 1, (from, to) -> {
             Tile t = new Tile(s.d(), dvPad);
             for (int task = from; task < to; task++) {
                 int bh = task / qBlocks;
                 int i0 = task % qBlocks * NR;
                 int maskAt = mask == null ? -1 : maskOff + (bh / s.h()) * s.lk();
-                block(s, scale, t, bh, i0, CpuBuffer.f32(q), q.layout().offset(), keys, bh * lkPad * s.d(),
+                block(s, scale, dropout, t, bh, i0, CpuBuffer.f32(q), q.layout().offset(), keys, bh * lkPad * s.d(),
                         valuesT, bh * dvPad * lkPad, lkPad, mask, maskAt, out, logsumexp);
             }
         });
@@ -72,6 +79,8 @@ final class CpuAttentionF32 {
         final float[] outT;
         final float[] rowMax = new float[NR];
         final float[] rowSum = new float[NR];
+        /** Dropout keep decisions of one query's keys in a score tile. */
+        final boolean[] keep = new boolean[BLOCK_K];
 
         Tile(int d, int dvPad) {
             queries = new float[d * NR];
@@ -79,7 +88,7 @@ final class CpuAttentionF32 {
         }
     }
 
-    private static void block(CpuAttention.Dims s, float scale, Tile t, int bh, int i0, float[] qf, int qOff,
+    private static void block(CpuAttention.Dims s, float scale, TileDropout dropout, Tile t, int bh, int i0, float[] qf, int qOff,
                               float[] keys, int keysAt, float[] valuesT, int valuesAt, int lkPad,
                               byte[] mask, int maskAt, BufferView out, BufferView logsumexp) {
         int d = s.d();
@@ -102,6 +111,9 @@ final class CpuAttentionF32 {
             }
             maskScores(s, t.scores, i0, j0, nj, mask, maskAt);
             softmaxStep(t, nj, s.dv());
+            if (dropout != null) {
+                dropout.apply(t, bh, i0, ni, j0, nj);
+            }
             for (int r0 = 0; r0 < s.dv(); r0 += MR) {
                 CpuGemmKernel.microKernel(nj, valuesT, valuesAt + r0 * lkPad + j0 * MR, t.scores, 0, t.outT, r0 * NR, NR, 1f);
             }
@@ -163,6 +175,32 @@ final class CpuAttentionF32 {
             for (int c = 0; c < dv; c++) {
                 int at = c * NR + lane;
                 FloatVector.fromArray(FS, t.outT, at).mul(correction).intoArray(t.outT, at);
+            }
+        }
+    }
+
+    /** Attention dropout on a score tile of probabilities ({@code [keys][NR]}, queries across). */
+    private static final class TileDropout {
+        private final CpuAttention.Dims dims;
+        private final DropoutKey key;
+        private final float p;
+        private final float keptScale;
+
+        TileDropout(CpuAttention.Dims dims, AttentionParams params) {
+            this.dims = dims;
+            this.key = params.dropoutKey();
+            this.p = (float) params.dropoutP();
+            this.keptScale = (float) (1.0 / (1.0 - params.dropoutP()));
+        }
+
+        /** Scales kept probabilities by {@code 1/(1-p)} and zeroes dropped ones, for queries {@code i0..i0+ni}, keys {@code j0..j0+nj}. */
+        void apply(Tile t, int bh, int i0, int ni, int j0, int nj) {
+            for (int ii = 0; ii < ni; ii++) {
+                CpuPhiloxKeeps.keeps(key, (bh * dims.lq() + i0 + ii) * dims.lk() + j0, nj, p, t.keep);
+                for (int jj = 0; jj < nj; jj++) {
+                    int at = jj * NR + ii;
+                    t.scores[at] = t.keep[jj] ? t.scores[at] * keptScale : 0f;
+                }
             }
         }
     }

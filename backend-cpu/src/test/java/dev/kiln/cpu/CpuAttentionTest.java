@@ -116,6 +116,9 @@ class CpuAttentionTest {
         new Case(1, 2, 37, 70, 3, 2, false, 0, false),
         new Case(2, 1, 35, 66, 2, 3, true, 0.3, true),
         new Case(1, 1, 70, 40, 2, 2, true, 0, false),
+        // head sizes past one F32 vector (16 lanes with AVX-512), with dropout
+        new Case(1, 1, 9, 12, 20, 18, true, 0.2, true),
+        new Case(2, 1, 5, 20, 17, 5, false, 0.1, false),
     };
 
     /**
@@ -155,6 +158,55 @@ class CpuAttentionTest {
                 assertClose(dvExpected, read(dv), tol, dtype + " attention dv " + c);
             }
         }
+    }
+
+    /**
+     * Enough heads make the F32 backward compute each head in one task (dQ beside dK and dV); one
+     * head takes a task per key block and per query block. Head 0 of both must have the same bits.
+     */
+    @Test
+    void f32BackwardGivesTheSameBitsPerHeadOrPerBlock() {
+        Case one = new Case(1, 1, 33, 65, 17, 5, true, 0.25, true);
+        int heads = 2 * CpuThreads.parallelism();
+        Case many = new Case(1, heads, 33, 65, 17, 5, true, 0.25, true);
+        Random random = new Random(24);
+        double[] q = FusedTensors.gaussian(random, one.lq * one.d);
+        double[] k = FusedTensors.gaussian(random, one.lk * one.d);
+        double[] v = FusedTensors.gaussian(random, one.lk * one.dv);
+        double[] dout = FusedTensors.gaussian(random, one.lq * one.dv);
+        double[][] head0 = f32Gradients(one, q, k, v, dout);
+        double[][] ofMany = f32Gradients(many, repeat(q, heads), repeat(k, heads), repeat(v, heads), repeat(dout, heads));
+        String[] names = {"dq", "dk", "dv"};
+        for (int g = 0; g < 3; g++) {
+            for (int i = 0; i < head0[g].length; i++) {
+                assertEquals(Double.doubleToRawLongBits(head0[g][i]), Double.doubleToRawLongBits(ofMany[g][i]),
+                        names[g] + " element " + i + ": " + head0[g][i] + " vs " + ofMany[g][i]);
+            }
+        }
+    }
+
+    private static double[] repeat(double[] x, int times) {
+        double[] r = new double[x.length * times];
+        for (int t = 0; t < times; t++) {
+            System.arraycopy(x, 0, r, t * x.length, x.length);
+        }
+        return r;
+    }
+
+    /** F32 forward then backward of {@code c}; returns dq, dk and dv. */
+    private static double[][] f32Gradients(Case c, double[] q, double[] k, double[] v, double[] dout) {
+        BufferView qv = FusedTensors.of(DType.F32, q, c.b, c.h, c.lq, c.d);
+        BufferView kv = FusedTensors.of(DType.F32, k, c.b, c.h, c.lk, c.d);
+        BufferView vv = FusedTensors.of(DType.F32, v, c.b, c.h, c.lk, c.dv);
+        BufferView mask = FusedTensors.bools(c.mask(), c.b, c.lk);
+        BufferView out = FusedTensors.zeros(DType.F32, c.b, c.h, c.lq, c.dv);
+        BufferView lse = FusedTensors.zeros(DType.F32, c.b, c.h, c.lq);
+        CpuAttention.forward(qv, kv, vv, mask, c.params(), out, lse);
+        BufferView dq = FusedTensors.zeros(DType.F32, c.b, c.h, c.lq, c.d);
+        BufferView dk = FusedTensors.zeros(DType.F32, c.b, c.h, c.lk, c.d);
+        BufferView dv = FusedTensors.zeros(DType.F32, c.b, c.h, c.lk, c.dv);
+        CpuAttention.backward(FusedTensors.of(DType.F32, dout, c.b, c.h, c.lq, c.dv), qv, kv, vv, mask, c.params(), out, lse, dq, dk, dv);
+        return new double[][] {read(dq), read(dk), read(dv)};
     }
 
     @Test

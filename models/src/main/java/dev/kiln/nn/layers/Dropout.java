@@ -58,13 +58,19 @@ public class Dropout extends Layer {
         if (!isTraining() || p == 0) {
             return x;
         }
+        return Functional.dropout(x, p, nextKey(), true);
+    }
+
+    /**
+     * The key of the mask that the next training forward would draw, advancing the step as that
+     * forward does: for a layer that applies this dropout inside a fused kernel (attention weights).
+     */
+    public DropoutKey nextKey() {
         if (layerIndex == UNASSIGNED) {
             throw new IllegalStateException("Dropout(" + p + ") has no layer index, so its mask is undefined: call"
                     + " Dropout.assignKeys(model, seed) once after building the model, or construct Dropout(p, seed, layerIndex)");
         }
-        Tensor out = Functional.dropout(x, p, new DropoutKey(seed, layerIndex, step), true);
-        step++;
-        return out;
+        return new DropoutKey(seed, layerIndex, step++);
     }
 
     /** The number of training forwards so far: the step of the next mask. */

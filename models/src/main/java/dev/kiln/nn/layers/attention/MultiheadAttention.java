@@ -19,10 +19,11 @@ import dev.kiln.nn.layers.Linear;
  * [3E]} and {@code out_proj.weight / out_proj.bias}, initialised as PyTorch (Xavier-uniform
  * projections, zero biases). Inputs are {@code [L, B, E]}, or {@code [B, L, E]} when batch-first.
  *
- * <p>Without an explicit {@code attnMask} and without active dropout the fused
- * scaled-dot-product kernel runs (key padding and causal masks included); otherwise the scores
- * are materialised, masked and normalised here, with dropout on the attention weights drawn by the
- * child {@code dropout} module (number its key with {@link Dropout#assignKeys}). A query whose keys
+ * <p>Without an explicit {@code attnMask} the fused scaled-dot-product kernel runs (key padding
+ * and causal masks included); otherwise the scores are materialised, masked and normalised here.
+ * Dropout on the attention weights draws the mask of the child {@code dropout} module's next key
+ * (number it with {@link Dropout#assignKeys}) on either path: the kernel's mask element
+ * {@code ((b*H + h)*Lq + i)*Lk + j} is the flat index of the materialised {@code [B, H, Lq, Lk]} weights. A query whose keys
  * are all masked attends to nothing and yields the output projection's bias (PyTorch gives NaN).
  */
 public class MultiheadAttention extends Module {
@@ -93,14 +94,21 @@ public class MultiheadAttention extends Module {
         Tensor kh = heads(qkv[1], b, lk);
         Tensor vh = heads(qkv[2], b, lk);
         int headDim = embedDim / numHeads;
-        boolean dropping = isTraining() && dropout.p() > 0;
-        Tensor attended = attnMask == null && !dropping
-                ? Functional.scaledDotProductAttention(qh, kh, vh, keyPaddingMask, AttentionParams.of(headDim, causal))
+        Tensor attended = attnMask == null
+                ? Functional.scaledDotProductAttention(qh, kh, vh, keyPaddingMask, fusedParams(headDim, causal))
                 : materialised(qh, kh, vh, keyPaddingMask, attnMask, causal, b, lq, lk, headDim);
         Tensor merged = attended.permute(0, 2, 1, 3).reshape(b, lq, embedDim);
         Tensor out = outProj.forward(merged);
         recordOutputShape(out.shape());
         return batchFirst ? out : out.transpose(0, 1);
+    }
+
+    private AttentionParams fusedParams(int headDim, boolean causal) {
+        AttentionParams plain = AttentionParams.of(headDim, causal);
+        if (!isTraining() || dropout.p() == 0) {
+            return plain;
+        }
+        return new AttentionParams(plain.scale(), causal, dropout.p(), dropout.nextKey());
     }
 
     private void checkInput(String name, Tensor t) {
