@@ -26,14 +26,14 @@ final class CpuSoftmaxF32 {
             java.util.Arrays.fill(o, oi, oi + n, Float.NaN);
             return;
         }
-        float sum = expShifted(x, xi, o, oi, n, max);
         if (log) {
-            float logSum = (float) (max + Math.log(sum));
+            float logSum = logSumShifted(x, xi, n, max);
             for (int i = 0; i < n; i++) {
-                o[oi + i] = x[xi + i] - logSum;
+                o[oi + i] = (x[xi + i] - max) - logSum;
             }
             return;
         }
+        float sum = expShifted(x, xi, o, oi, n, max);
         int i = 0;
         for (; i <= n - FS.length(); i += FS.length()) {
             FloatVector.fromArray(FS, o, oi + i).div(sum).intoArray(o, oi + i);
@@ -101,6 +101,26 @@ final class CpuSoftmaxF32 {
             sums = sums.add(e, tail);
         }
         return laneSum(sums);
+    }
+
+    /**
+     * {@code log(sum of exp(x - max))} as {@code log1p} of the terms other than the maxima's 1s:
+     * those are summed on their own, so a sum close to 1 keeps the precision of its small part
+     * (a float sum of all terms would round it to ulps of 1, and the log would keep that error).
+     */
+    private static float logSumShifted(float[] x, int xi, int n, float max) {
+        FloatVector rest = FloatVector.zero(FS);
+        FloatVector maxima = FloatVector.zero(FS);
+        int i = 0;
+        for (; i < n; i += FS.length()) {
+            VectorMask<Float> in = FS.indexInRange(i, n);
+            FloatVector v = FloatVector.fromArray(FS, x, xi + i, in);
+            VectorMask<Float> atMax = v.compare(VectorOperators.EQ, max, in);
+            FloatVector e = CpuExpF32.exp(v.sub(max));
+            rest = rest.add(e, in.andNot(atMax));
+            maxima = maxima.add(1f, atMax);
+        }
+        return (float) Math.log1p(laneSum(rest) + (laneSum(maxima) - 1.0));
     }
 
     /** Lane by lane in a fixed order: reduceLanes(ADD) may associate differently compiled and interpreted. */

@@ -104,6 +104,33 @@ class CpuSoftmaxTest {
         }
     }
 
+    /**
+     * Rows whose exps sum to within 1e-4 of 1 (one dominant logit, twice in the last row): the
+     * log-softmax of the maximum is then about -1e-4, which a float sum of all the exps would
+     * only get to ulps of 1 (a relative error near 1e-2).
+     */
+    @Test
+    void f32LogSoftmaxOfARowDominatedByItsMaximumKeepsItsSmallPart() {
+        Random random = new Random(15);
+        int rows = 5;
+        int cols = 257;
+        double[] x = new double[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                x[r * cols + c] = (float) (3 * r - 15 - 2 * random.nextDouble());
+            }
+            x[r * cols + (r * 37) % cols] = 3 * r;
+        }
+        x[(rows - 1) * cols + 1] = 3 * (rows - 1);
+        BufferView out = FusedTensors.zeros(DType.F32, rows, cols);
+        CpuSoftmax.softmax(FusedTensors.of(DType.F32, x, rows, cols), out, true);
+        double[] expected = reference(x, cols, true);
+        double[] actual = read(out);
+        for (int i = 0; i < x.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-6 * Math.abs(expected[i]), "element " + i);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"false", "true"})
     void f32BackwardRowsMatchTheDoubleFormula(boolean log) {
