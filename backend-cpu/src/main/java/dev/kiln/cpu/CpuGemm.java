@@ -143,15 +143,20 @@ final class CpuGemm {
                 Math.max(MR, A_PACK_MAX / Math.min(k, K_CHUNK_MIN) / MR * MR));
         int kChunk = (long) mc * k <= A_PACK_MAX ? k : Math.max(KC, A_PACK_MAX / mc / KC * KC);
         int rowBlocks = ceilDiv(m, mc);
+        // row blocks share the MR-high slivers of A out evenly (none more than mc rows): blocks of mc rows
+        // and a short last one (n = 512 on two threads: seven of 72 rows and one of 8) left one thread
+        // a quarter more work than the other
+        int rowSlivers = ceilDiv(m, MR);
         // each column range of a row block packs that block of A again: split columns only while there
         // are too few row blocks for every thread to get two
         int nSplits = rowBlocks >= 2 * CpuThreads.parallelism() ? 1 : Math.max(1, Math.min(slivers, ceilDiv(tasksWanted, rowBlocks)));
         CpuThreads.parallelFor(rowBlocks * nSplits, 1, (t0, t1) -> {
             float[] ap = aPack(mc * kChunk);
             for (int t = t0; t < t1; t++) {
-                int ic = (t / nSplits) * mc;
+                int block = t / nSplits;
+                int ic = MR * (int) ((long) rowSlivers * block / rowBlocks);
                 int split = t % nSplits;
-                int rows = Math.min(mc, m - ic);
+                int rows = Math.min(m, MR * (int) ((long) rowSlivers * (block + 1) / rowBlocks)) - ic;
                 int sFrom = (int) ((long) slivers * split / nSplits);
                 int sTo = (int) ((long) slivers * (split + 1) / nSplits);
                 int rowsPadded = roundUp(rows, MR);
