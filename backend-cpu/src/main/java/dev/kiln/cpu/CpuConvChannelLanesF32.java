@@ -92,6 +92,11 @@ final class CpuConvChannelLanesF32 {
             System.arraycopy(b, bAt, bias, 0, g.coutG());
         }
         int[] runStarts = new int[g.cinG() * g.kh()];
+        // a block's outputs, ROWS rows of RUN, as input offsets from the first one's
+        int[] outputs = new int[ROWS * RUN];
+        for (int j = 0; j < outputs.length; j++) {
+            outputs[j] = j / RUN * p.strideH() * paddedCols + j % RUN * p.strideW();
+        }
         for (int oy = 0; oy < g.oh(); oy += ROWS) {
             for (int ox = 0; ox < g.ow(); ox += RUN) {
                 // the last block is moved back to end at the edge: what it computes again comes out the same
@@ -103,8 +108,8 @@ final class CpuConvChannelLanesF32 {
                         runStarts[ci * g.kh() + ky] = inputAt(ci, oy0, ky) + ox0 * p.strideW();
                     }
                 }
-                eightSums(lanes, lanesAt, padded, runStarts, runStarts.length, g.kw(), p.dilationW(), p.strideW(),
-                        p.strideH() * paddedCols, bias, positions, (oy0 * g.ow() + ox0) * L, g.ow() * L);
+                eightSums(lanes, lanesAt, padded, runStarts, runStarts.length, g.kw(), p.dilationW(), outputs,
+                        bias, positions, (oy0 * g.ow() + ox0) * L, g.ow() * L);
             }
         }
         int n = g.spatialOut();
@@ -117,17 +122,25 @@ final class CpuConvChannelLanesF32 {
     }
 
     /**
-     * Eight sums in registers, {@link #ROWS} rows of {@link #RUN}, enough to hide the fma latency.
-     * Sum {@code (row, j)} is {@code start[0..L]} plus, over {@code runs} runs of {@code length} steps,
-     * vector {@code vectors[v]} ({@code v} from {@code vAt}, L further each step) times the broadcast
-     * of {@code padded[x + row * nextRow + j * spacing]} ({@code x} from {@code runStarts[run]},
-     * {@code step} further each step); it is stored at {@code out[outAt + row * rowGap + j * L]}.
-     * The forward runs over kernel taps for a block of outputs, the weight gradient over output
-     * positions for a block of kernel taps. No vector crosses the call (one would be boxed were the
-     * call not inlined).
+     * Eight sums in registers, enough to hide the fma latency. Sum {@code j} is {@code start[0..L]}
+     * plus, over {@code runs} runs of {@code length} steps, vector {@code vectors[v]} ({@code v} from
+     * {@code vAt}, L further each step) times the broadcast of {@code padded[x + offsets[j]]}
+     * ({@code x} from {@code runStarts[run]}, {@code step} further each step); sum {@code j} is stored
+     * at {@code out[outAt + (j / RUN) * rowGap + (j % RUN) * L]}. The forward runs over kernel taps
+     * for a block of {@link #ROWS} x {@link #RUN} outputs, the weight gradient over output positions
+     * for a block of eight kernel taps. No vector crosses the call (one would be boxed were the call
+     * not inlined).
      */
     private static void eightSums(float[] vectors, int vAt, float[] padded, int[] runStarts, int runs, int length, int step,
-                                  int spacing, int nextRow, float[] start, float[] out, int outAt, int rowGap) {
+                                  int[] offsets, float[] start, float[] out, int outAt, int rowGap) {
+        int o0 = offsets[0];
+        int o1 = offsets[1];
+        int o2 = offsets[2];
+        int o3 = offsets[3];
+        int o4 = offsets[4];
+        int o5 = offsets[5];
+        int o6 = offsets[6];
+        int o7 = offsets[7];
         FloatVector a00 = FloatVector.fromArray(FS, start, 0);
         FloatVector a01 = a00;
         FloatVector a02 = a00;
@@ -141,15 +154,14 @@ final class CpuConvChannelLanesF32 {
             int x = runStarts[run];
             for (int i = 0; i < length; i++, v += L, x += step) {
                 FloatVector f = FloatVector.fromArray(FS, vectors, v);
-                int y = x + nextRow;
-                a00 = f.fma(FloatVector.broadcast(FS, padded[x]), a00);
-                a01 = f.fma(FloatVector.broadcast(FS, padded[x + spacing]), a01);
-                a02 = f.fma(FloatVector.broadcast(FS, padded[x + 2 * spacing]), a02);
-                a03 = f.fma(FloatVector.broadcast(FS, padded[x + 3 * spacing]), a03);
-                a10 = f.fma(FloatVector.broadcast(FS, padded[y]), a10);
-                a11 = f.fma(FloatVector.broadcast(FS, padded[y + spacing]), a11);
-                a12 = f.fma(FloatVector.broadcast(FS, padded[y + 2 * spacing]), a12);
-                a13 = f.fma(FloatVector.broadcast(FS, padded[y + 3 * spacing]), a13);
+                a00 = f.fma(FloatVector.broadcast(FS, padded[x + o0]), a00);
+                a01 = f.fma(FloatVector.broadcast(FS, padded[x + o1]), a01);
+                a02 = f.fma(FloatVector.broadcast(FS, padded[x + o2]), a02);
+                a03 = f.fma(FloatVector.broadcast(FS, padded[x + o3]), a03);
+                a10 = f.fma(FloatVector.broadcast(FS, padded[x + o4]), a10);
+                a11 = f.fma(FloatVector.broadcast(FS, padded[x + o5]), a11);
+                a12 = f.fma(FloatVector.broadcast(FS, padded[x + o6]), a12);
+                a13 = f.fma(FloatVector.broadcast(FS, padded[x + o7]), a13);
             }
         }
         a00.intoArray(out, outAt);
@@ -177,67 +189,59 @@ final class CpuConvChannelLanesF32 {
     /**
      * The weight gradient of one group over {@code images} images, their padded inputs and
      * {@link #gradientPositions} one after the other, into {@code dw[at..]} ([coutG][k]). Each
-     * weight's channel lanes sum in (image, oy, ox) order.
+     * weight's channel lanes sum in (image, oy, ox) order. The kernel's taps go eight at a time in
+     * (ky, kx) order, across kernel rows, and the last (taps mod 8) one at a time.
      */
     void weightGradient(float[] padded, float[] positions, int images, float[] dw, int at) {
-        float[] sums = new float[ROWS * RUN * L];
+        int block = ROWS * RUN;
+        int taps = g.kh() * g.kw();
+        float[] sums = new float[block * L];
         int[] runStarts = new int[images * g.oh()];
+        int[] tapAt = new int[taps];
+        for (int tap = 0; tap < taps; tap++) {
+            tapAt[tap] = tap / g.kw() * p.dilationH() * paddedCols + tap % g.kw() * p.dilationW();
+        }
         float[] zero = new float[L];
         for (int ci = 0; ci < g.cinG(); ci++) {
-            for (int ky = 0; ky < g.kh(); ky += ROWS) {
-                // the last row pair is moved back to end at the edge: what it sums again comes out the same
-                int ky0 = Math.min(ky, g.kh() - ROWS);
-                int kx = 0;
-                for (; kx + RUN <= g.kw(); kx += RUN) {
-                    // one run of output columns per (image, oy), in the order of the positions
-                    for (int image = 0; image < images; image++) {
-                        for (int oy = 0; oy < g.oh(); oy++) {
-                            runStarts[image * g.oh() + oy] = image * paddedSize() + inputAt(ci, oy, ky0) + kx * p.dilationW();
-                        }
-                    }
-                    eightSums(positions, 0, padded, runStarts, runStarts.length, g.ow(), p.strideW(), p.dilationW(),
-                            p.dilationH() * paddedCols, zero, sums, 0, RUN * L);
-                    store(sums, RUN, dw, at, ci, ky0, kx);
+            // one run of output columns per (image, oy), in the order of the positions
+            for (int image = 0; image < images; image++) {
+                for (int oy = 0; oy < g.oh(); oy++) {
+                    runStarts[image * g.oh() + oy] = image * paddedSize() + inputAt(ci, oy, 0);
                 }
-                for (; kx < g.kw(); kx++) {
-                    weightColumn(padded, positions, images, ci, ky0, kx, sums);
-                    store(sums, 1, dw, at, ci, ky0, kx);
-                }
+            }
+            int tap = 0;
+            for (; tap + block <= taps; tap += block) {
+                eightSums(positions, 0, padded, runStarts, runStarts.length, g.ow(), p.strideW(),
+                        Arrays.copyOfRange(tapAt, tap, tap + block), zero, sums, 0, RUN * L);
+                store(sums, block, dw, at + ci * taps + tap);
+            }
+            for (; tap < taps; tap++) {
+                tapSum(padded, positions, runStarts, tapAt[tap], sums);
+                store(sums, 1, dw, at + ci * taps + tap);
             }
         }
     }
 
-    /** Sums of kernel rows {@code ky, ky + 1}, {@code columns} columns from {@code kx}, from {@code sums} (row-major) into {@code dw[at..]}. */
-    private void store(float[] sums, int columns, float[] dw, int at, int ci, int ky, int kx) {
-        for (int row = 0; row < ROWS; row++) {
-            for (int j = 0; j < columns; j++) {
-                int weight = at + (ci * g.kh() + ky + row) * g.kw() + kx + j;
-                for (int co = 0; co < g.coutG(); co++) {
-                    dw[weight + co * g.k()] = sums[(row * columns + j) * L + co];
-                }
+    /** The lanes of {@code count} taps' sums ({@code sums}, tap-major) into weights {@code dw[at..]}, {@code k} apart per channel. */
+    private void store(float[] sums, int count, float[] dw, int at) {
+        for (int j = 0; j < count; j++) {
+            for (int co = 0; co < g.coutG(); co++) {
+                dw[at + j + co * g.k()] = sums[j * L + co];
             }
         }
     }
 
-    /** Sums of kernel rows {@code ky, ky + 1}, column {@code kx} of input channel {@code ci}: past the whole blocks of columns. */
-    private void weightColumn(float[] padded, float[] positions, int images, int ci, int ky, int kx, float[] sums) {
+    /** The sums of one kernel tap, {@code offset} from each run's start: past the whole blocks of taps. */
+    private void tapSum(float[] padded, float[] positions, int[] runStarts, int offset, float[] sums) {
         int sw = p.strideW();
-        int nextRow = p.dilationH() * paddedCols;
-        FloatVector a0 = FloatVector.zero(FS);
-        FloatVector a1 = a0;
-        for (int image = 0; image < images; image++) {
-            int imageAt = image * paddedSize();
-            int q = image * positionsSize();
-            for (int oy = 0; oy < g.oh(); oy++) {
-                int x = imageAt + inputAt(ci, oy, ky) + kx * p.dilationW();
-                for (int ox = 0; ox < g.ow(); ox++, x += sw, q += L) {
-                    FloatVector dv = FloatVector.fromArray(FS, positions, q);
-                    a0 = dv.fma(FloatVector.broadcast(FS, padded[x]), a0);
-                    a1 = dv.fma(FloatVector.broadcast(FS, padded[x + nextRow]), a1);
-                }
+        FloatVector a = FloatVector.zero(FS);
+        int q = 0;
+        for (int run : runStarts) {
+            int x = run + offset;
+            for (int ox = 0; ox < g.ow(); ox++, x += sw, q += L) {
+                a = FloatVector.fromArray(FS, positions, q).fma(FloatVector.broadcast(FS, padded[x]), a);
             }
         }
-        a0.intoArray(sums, 0);
-        a1.intoArray(sums, L);
+        a.intoArray(sums, 0);
     }
 }
