@@ -24,14 +24,15 @@ import jdk.incubator.vector.VectorOperators;
  * scores before dropout), with the keep decisions of {@link CpuPhiloxKeeps} for mask element
  * {@code (bh*lq + i)*lk + j}.
  *
- * <p>K and {@code V^T} are packed into MR-high slivers once per call (twice the size of k and v),
- * zero padded to whole slivers so that every tile is a full one;
+ * <p>K and {@code V^T} are packed into MR-high slivers once per call (twice the size of k and v,
+ * in an array the calling thread keeps for its next call), zero padded to whole slivers so that every tile is a full one;
  * scores exist only for one {@code BLOCK_K x NR} tile per thread. Sums are in F32 (each dot
  * product in ascending order in registers); results do not depend on the thread count.
  */
 final class CpuAttentionF32 {
     /** Keys per score tile: 16 K slivers; a {@code BLOCK_K x NR} tile is 24 KiB with 16 lanes. */
     static final int BLOCK_K = 16 * MR;
+    private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
 
     private CpuAttentionF32() {
     }
@@ -40,16 +41,22 @@ final class CpuAttentionF32 {
                         BufferView keyPaddingMask, BufferView out, BufferView logsumexp) {
         int lkPad = ceilDiv(s.lk(), MR) * MR;
         int dvPad = ceilDiv(s.dv(), MR) * MR;
-        float[] keys = new float[s.bh() * lkPad * s.d()];
-        float[] valuesT = new float[s.bh() * dvPad * lkPad];
+        // all heads' packed keys, then all heads' packed transposed values
+        float[] packed = packedScratch(s.bh() * (lkPad * s.d() + dvPad * lkPad));
+        int valuesAt = s.bh() * lkPad * s.d();
+        boolean padded = lkPad != s.lk() || dvPad != s.dv();
         float[] kf = CpuBuffer.f32(k);
         float[] vf = CpuBuffer.f32(v);
         int kOff = k.layout().offset();
         int vOff = v.layout().offset();
         CpuThreads.parallelFor(s.bh(), 1, (from, to) -> {
             for (int bh = from; bh < to; bh++) {
-                packRows(kf, kOff + bh * s.lk() * s.d(), s.lk(), s.d(), keys, bh * lkPad * s.d());
-                packColumns(vf, vOff + bh * s.lk() * s.dv(), s.lk(), s.dv(), lkPad, valuesT, bh * dvPad * lkPad);
+                if (padded) {
+                    Arrays.fill(packed, bh * lkPad * s.d(), (bh + 1) * lkPad * s.d(), 0f);
+                    Arrays.fill(packed, valuesAt + bh * dvPad * lkPad, valuesAt + (bh + 1) * dvPad * lkPad, 0f);
+                }
+                packRows(kf, kOff + bh * s.lk() * s.d(), s.lk(), s.d(), packed, bh * lkPad * s.d());
+                packColumns(vf, vOff + bh * s.lk() * s.dv(), s.lk(), s.dv(), lkPad, packed, valuesAt + bh * dvPad * lkPad);
             }
         });
         byte[] mask = keyPaddingMask == null ? null : CpuBuffer.u8(keyPaddingMask);
@@ -63,8 +70,10 @@ final class CpuAttentionF32 {
                 int bh = task / qBlocks;
                 int i0 = task % qBlocks * NR;
                 int maskAt = mask == null ? -1 : maskOff + (bh / s.h()) * s.lk();
-                block(s, scale, dropout, t, bh, i0, CpuBuffer.f32(q), q.layout().offset(), keys, bh * lkPad * s.d(),
-                        valuesT, bh * dvPad * lkPad, lkPad, mask, maskAt, out, logsumexp);
+                // asked per task: a cold call switches to the vector kernel as soon as it is compiled
+                boolean vector = CpuGemmWarmUp.HEAP.ready();
+                block(s, scale, dropout, vector, t, bh, i0, CpuBuffer.f32(q), q.layout().offset(), packed, bh * lkPad * s.d(),
+                        packed, valuesAt + bh * dvPad * lkPad, lkPad, mask, maskAt, out, logsumexp);
             }
         });
     }
@@ -88,7 +97,7 @@ final class CpuAttentionF32 {
         }
     }
 
-    private static void block(CpuAttention.Dims s, float scale, TileDropout dropout, Tile t, int bh, int i0, float[] qf, int qOff,
+    private static void block(CpuAttention.Dims s, float scale, TileDropout dropout, boolean vector, Tile t, int bh, int i0, float[] qf, int qOff,
                               float[] keys, int keysAt, float[] valuesT, int valuesAt, int lkPad,
                               byte[] mask, int maskAt, BufferView out, BufferView logsumexp) {
         int d = s.d();
@@ -107,7 +116,7 @@ final class CpuAttentionF32 {
             int nj = Math.min(BLOCK_K, s.lk() - j0);
             Arrays.fill(t.scores, 0, ceilDiv(nj, MR) * MR * NR, 0f);
             for (int r = 0; r < nj; r += MR) {
-                CpuGemmKernel.microKernel(d, keys, keysAt + (j0 + r) * d, t.queries, 0, t.scores, r * NR, NR, 1f);
+                tile(vector, d, keys, keysAt + (j0 + r) * d, t.queries, 0, t.scores, r * NR);
             }
             maskScores(s, t.scores, i0, j0, nj, mask, maskAt);
             softmaxStep(t, nj, s.dv());
@@ -115,7 +124,7 @@ final class CpuAttentionF32 {
                 dropout.apply(t, bh, i0, ni, j0, nj);
             }
             for (int r0 = 0; r0 < s.dv(); r0 += MR) {
-                CpuGemmKernel.microKernel(nj, valuesT, valuesAt + r0 * lkPad + j0 * MR, t.scores, 0, t.outT, r0 * NR, NR, 1f);
+                tile(vector, nj, valuesT, valuesAt + r0 * lkPad + j0 * MR, t.scores, 0, t.outT, r0 * NR);
             }
         }
         float[] of = CpuBuffer.f32(out);
@@ -203,6 +212,31 @@ final class CpuAttentionF32 {
                 }
             }
         }
+    }
+
+    /**
+     * One MR x NR tile {@code c += a b} (row stride NR): the vector micro-kernel once C2 has compiled
+     * it, before that the scalar tile with the same sums, which does not box every vector operation.
+     */
+    private static void tile(boolean vector, int kc, float[] ap, int ai, float[] bp, int bi, float[] c, int ci) {
+        if (vector) {
+            CpuGemmKernel.microKernel(kc, ap, ai, bp, bi, c, ci, NR, 1f);
+        } else {
+            CpuGemmKernel.scalarTile(kc, ap, ai, bp, bi, c, ci, NR, 1f, MR, NR, false);
+        }
+    }
+
+    /**
+     * The calling thread's array for the packed keys and values, grown to {@code floats} when
+     * shorter: kept between calls, so that a call allocates no heap once the thread has seen its size.
+     */
+    private static float[] packedScratch(int floats) {
+        float[] a = PACKED.get();
+        if (a.length < floats) {
+            a = new float[floats];
+            PACKED.set(a);
+        }
+        return a;
     }
 
     /** Packs a row-major {@code rows x cols} matrix into MR-high slivers of depth cols (zero padded rows). */
