@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * element one broadcast, so no load is unaligned and every lane works, however narrow the output
  * rows (LeNet's are 10 wide). Any stride and dilation: inputs are read from a zero-padded copy.
  * <ul>
- * <li>forward: a run of output positions of one row in registers, each the bias then one fma per tap
- * in (ci, ky, kx) order, written position-major and then transposed to channel-major;
+ * <li>forward: eight output positions in registers, in row-major order across rows, each the bias
+ * then one fma per tap in (ci, ky, kx) order, written position-major and then transposed to channel-major;
  * <li>weight gradient: the output gradients transposed to position-major, and each weight's channel
  * lanes summing its products in (image, oy, ox) order.
  * </ul>
@@ -20,10 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class CpuConvChannelLanesF32 {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     static final int L = FS.length();
-    /** Output columns (forward) or kernel columns (weight gradient) in one block of sums. */
-    private static final int RUN = 4;
-    /** Output rows (forward) or kernel rows (weight gradient) in one block of sums. */
-    private static final int ROWS = 2;
+    /** Sums in registers at once: output positions (forward) or kernel taps (weight gradient). */
+    private static final int SUMS = 8;
 
     private final CpuConvGeometry g;
     private final Conv2dParams p;
@@ -38,12 +36,12 @@ final class CpuConvChannelLanesF32 {
     }
 
     /**
-     * Where it pays: one vector holds a group's output channels and they fill more than half of it.
-     * Blocks of sums are {@link #ROWS} x {@link #RUN} outputs (forward) and {@link #ROWS} kernel rows
-     * (weight gradient): there must be at least that many.
+     * Where it pays: one vector holds a group's output channels and they fill more than half of it,
+     * on outputs of at least two rows of four and kernels of at least two rows (the shapes it was
+     * measured on; a block of {@link #SUMS} outputs needs that many).
      */
     static boolean suits(CpuConvGeometry g) {
-        return g.coutG() <= L && 2 * g.coutG() > L && g.oh() >= ROWS && g.ow() >= RUN && g.kh() >= ROWS;
+        return g.coutG() <= L && 2 * g.coutG() > L && g.oh() >= 2 && g.ow() >= 4 && g.kh() >= 2;
     }
 
     /** Floats of the padded copy of one image's group of input channels. */
@@ -91,28 +89,28 @@ final class CpuConvChannelLanesF32 {
         if (b != null) {
             System.arraycopy(b, bAt, bias, 0, g.coutG());
         }
-        int[] runStarts = new int[g.cinG() * g.kh()];
-        // a block's outputs, ROWS rows of RUN, as input offsets from the first one's
-        int[] outputs = new int[ROWS * RUN];
-        for (int j = 0; j < outputs.length; j++) {
-            outputs[j] = j / RUN * p.strideH() * paddedCols + j % RUN * p.strideW();
-        }
-        for (int oy = 0; oy < g.oh(); oy += ROWS) {
-            for (int ox = 0; ox < g.ow(); ox += RUN) {
-                // the last block is moved back to end at the edge: what it computes again comes out the same
-                int oy0 = Math.min(oy, g.oh() - ROWS);
-                int ox0 = Math.min(ox, g.ow() - RUN);
-                // one run of kernel columns per (ci, ky), in weight order
-                for (int ci = 0; ci < g.cinG(); ci++) {
-                    for (int ky = 0; ky < g.kh(); ky++) {
-                        runStarts[ci * g.kh() + ky] = inputAt(ci, oy0, ky) + ox0 * p.strideW();
-                    }
-                }
-                eightSums(lanes, lanesAt, padded, runStarts, runStarts.length, g.kw(), p.dilationW(), outputs,
-                        bias, positions, (oy0 * g.ow() + ox0) * L, g.ow() * L);
-            }
-        }
         int n = g.spatialOut();
+        int block = SUMS;
+        int[] runStarts = new int[g.cinG() * g.kh()];
+        int[] outputs = new int[block];
+        for (int q0 = 0; q0 < n; q0 += block) {
+            // eight outputs in row-major order, across output rows; the last block is moved back to end
+            // at the last output: what it computes again comes out the same
+            int q = Math.min(q0, n - block);
+            int oy = q / g.ow();
+            int ox = q % g.ow();
+            for (int j = 0; j < block; j++) {
+                outputs[j] = ((q + j) / g.ow() - oy) * p.strideH() * paddedCols + ((q + j) % g.ow() - ox) * p.strideW();
+            }
+            // one run of kernel columns per (ci, ky), in weight order
+            for (int ci = 0; ci < g.cinG(); ci++) {
+                for (int ky = 0; ky < g.kh(); ky++) {
+                    runStarts[ci * g.kh() + ky] = inputAt(ci, oy, ky) + ox * p.strideW();
+                }
+            }
+            eightSums(lanes, lanesAt, padded, runStarts, runStarts.length, g.kw(), p.dilationW(), outputs,
+                    bias, positions, q * L);
+        }
         for (int co = 0; co < g.coutG(); co++) {
             int row = outAt + co * n;
             for (int q = 0; q < n; q++) {
@@ -126,13 +124,13 @@ final class CpuConvChannelLanesF32 {
      * plus, over {@code runs} runs of {@code length} steps, vector {@code vectors[v]} ({@code v} from
      * {@code vAt}, L further each step) times the broadcast of {@code padded[x + offsets[j]]}
      * ({@code x} from {@code runStarts[run]}, {@code step} further each step); sum {@code j} is stored
-     * at {@code out[outAt + (j / RUN) * rowGap + (j % RUN) * L]}. The forward runs over kernel taps
-     * for a block of {@link #ROWS} x {@link #RUN} outputs, the weight gradient over output positions
+     * at {@code out[outAt + j * L]}. The forward runs over kernel taps
+     * for a block of eight outputs, the weight gradient over output positions
      * for a block of eight kernel taps. No vector crosses the call (one would be boxed were the call
      * not inlined).
      */
     private static void eightSums(float[] vectors, int vAt, float[] padded, int[] runStarts, int runs, int length, int step,
-                                  int[] offsets, float[] start, float[] out, int outAt, int rowGap) {
+                                  int[] offsets, float[] start, float[] out, int outAt) {
         int o0 = offsets[0];
         int o1 = offsets[1];
         int o2 = offsets[2];
@@ -168,10 +166,10 @@ final class CpuConvChannelLanesF32 {
         a01.intoArray(out, outAt + L);
         a02.intoArray(out, outAt + 2 * L);
         a03.intoArray(out, outAt + 3 * L);
-        a10.intoArray(out, outAt + rowGap);
-        a11.intoArray(out, outAt + rowGap + L);
-        a12.intoArray(out, outAt + rowGap + 2 * L);
-        a13.intoArray(out, outAt + rowGap + 3 * L);
+        a10.intoArray(out, outAt + 4 * L);
+        a11.intoArray(out, outAt + 5 * L);
+        a12.intoArray(out, outAt + 6 * L);
+        a13.intoArray(out, outAt + 7 * L);
     }
 
     /** One image's output gradients for one group ({@code d[dyAt..]}, channel-major) into {@code positions[to..]}, position-major. */
@@ -193,7 +191,7 @@ final class CpuConvChannelLanesF32 {
      * (ky, kx) order, across kernel rows, and the last (taps mod 8) one at a time.
      */
     void weightGradient(float[] padded, float[] positions, int images, float[] dw, int at) {
-        int block = ROWS * RUN;
+        int block = SUMS;
         int taps = g.kh() * g.kw();
         float[] sums = new float[block * L];
         int[] runStarts = new int[images * g.oh()];
@@ -212,7 +210,7 @@ final class CpuConvChannelLanesF32 {
             int tap = 0;
             for (; tap + block <= taps; tap += block) {
                 eightSums(positions, 0, padded, runStarts, runStarts.length, g.ow(), p.strideW(),
-                        Arrays.copyOfRange(tapAt, tap, tap + block), zero, sums, 0, RUN * L);
+                        Arrays.copyOfRange(tapAt, tap, tap + block), zero, sums, 0);
                 store(sums, block, dw, at + ci * taps + tap);
             }
             for (; tap < taps; tap++) {
