@@ -21,7 +21,7 @@ import java.util.Locale;
  * milliseconds for conv2d and attention, microseconds per call for the op overhead (1,000 additions of
  * 64 elements queued, then one wait) and latency (a wait after each), samples/s for the MLP, LeNet and Fashion-MNIST CNN training steps and
  * steps/s for the Transformer's; attention also prints the bytes it needed beyond its operands
- * (allocator peak, and Java heap allocated by all threads). With {@code -Dkiln.opencl.profile=true}, OpenCL
+ * (allocator peak during the first call, and Java heap allocated by all threads in a warm call). With {@code -Dkiln.opencl.profile=true}, OpenCL
  * workloads also print each kernel's device milliseconds per call ({@link KernelTimes}).
  */
 public final class KilnBench {
@@ -74,9 +74,13 @@ public final class KilnBench {
             case "op-latency" -> Workloads.opOverhead(backend, 1000, true);
             default -> throw new IllegalArgumentException("workload '" + spec + "': kind must be " + KINDS);
         }) {
-            String memory = f[0].equals("attention") ? extraMemory(backend, w) : "";
-            boolean timed = f[0].equals("conv2d") || f[0].equals("attention");
+            boolean attention = f[0].equals("attention");
+            String memory = attention ? extraPeak(backend, w) : "";
+            boolean timed = f[0].equals("conv2d") || attention;
             Measurement m = Measurement.of(w, reps, warmup, WARMUP_NANOS, REP_NANOS);
+            if (attention) {
+                memory += heapOfWarmCall(w);
+            }
             String line = w.throughput() == Throughput.OPS
                     ? String.format(Locale.ROOT, "kiln %s median %.2f min %.2f max %.2f us",
                             spec, 1e6 / m.median(), 1e6 / m.max(), 1e6 / m.min())
@@ -94,17 +98,25 @@ public final class KilnBench {
         return w.work() / (gflops * 1e9) * 1e3;
     }
 
-    /** Extra bytes of one run: the allocator's peak above the live operands, and Java heap allocated meanwhile. */
-    private static String extraMemory(Backend backend, Workloads.Workload w) {
+    /** The allocator's peak above the live operands during the first run, before any other run can hide it. */
+    private static String extraPeak(Backend backend, Workloads.Workload w) {
         MemoryStats before = backend.memory();
-        long heap0 = allocatedByAllThreads();
         w.run();
-        long heap = allocatedByAllThreads() - heap0;
         MemoryStats after = backend.memory();
         String peak = before.peakBytes() <= before.liveBytes()
                 ? mib(after.peakBytes() - before.liveBytes())
                 : "unknown (an earlier peak hides it)";
-        return " extra-peak-MiB " + peak + " heap-allocated-MiB " + mib(heap);
+        return " extra-peak-MiB " + peak;
+    }
+
+    /**
+     * Java heap allocated by all threads during one run after the timed ones: a cold first run allocates
+     * while the JIT has not yet compiled the Vector API code, which says nothing about a warm call.
+     */
+    private static String heapOfWarmCall(Workloads.Workload w) {
+        long heap0 = allocatedByAllThreads();
+        w.run();
+        return " heap-allocated-MiB " + mib(allocatedByAllThreads() - heap0);
     }
 
     private static String mib(long bytes) {
