@@ -81,11 +81,12 @@ final class CpuAttentionBackwardF32 {
         for (int i0 = first; i0 < s.lq(); i0 += BLOCK_Q) {
             int ni = Math.min(BLOCK_Q, s.lq() - i0);
             in.loadQueries(t, bh, i0, ni);
-            in.scoreGradients(t, bh, i0, ni, j0);
-            accumulateKeys(t.weight, t.dout, in.dvPad, t.dv, nj, ni);
-            accumulateKeys(t.ds, t.q, in.dPad, t.dk, nj, ni);
+            int live = in.visibleKeys(i0, ni, j0, nj);
+            in.scoreGradients(t, bh, i0, ni, j0, live);
+            accumulateKeys(t.weight, t.dout, in.dvPad, t.dv, live, ni);
+            accumulateKeys(t.ds, t.q, in.dPad, t.dk, live, ni);
             if (dqHead != null) {
-                accumulateQueries(t.ds, t.k, in.dPad, dqHead, i0 * in.dPad, ni, nj);
+                accumulateQueries(t.ds, t.k, in.dPad, dqHead, i0 * in.dPad, ni, live);
             }
         }
         store(t.dk, in.dPad, in.scale, dk, (bh * s.lk() + j0) * s.d(), nj, s.d());
@@ -101,8 +102,9 @@ final class CpuAttentionBackwardF32 {
         for (int j0 = 0; j0 < s.lk() && !(s.causal() && j0 > i0 + ni - 1); j0 += BLOCK_K) {
             int nj = Math.min(BLOCK_K, s.lk() - j0);
             in.loadKeys(t, bh, j0, nj);
-            in.scoreGradients(t, bh, i0, ni, j0);
-            accumulateQueries(t.ds, t.k, in.dPad, t.dq, 0, ni, nj);
+            int live = in.visibleKeys(i0, ni, j0, nj);
+            in.scoreGradients(t, bh, i0, ni, j0, live);
+            accumulateQueries(t.ds, t.k, in.dPad, t.dq, 0, ni, live);
         }
         store(t.dq, in.dPad, in.scale, dq, (bh * s.lq() + i0) * s.d(), ni, s.d());
     }
@@ -259,6 +261,15 @@ final class CpuAttentionBackwardF32 {
             this.mo = mask == null ? 0 : mask.layout().offset();
         }
 
+        /**
+         * How many of the {@code nj} keys from {@code j0} some query {@code i0 .. i0+ni-1} can see: with a
+         * causal mask, none after the last query. The others would only add zeros (or a NaN from a
+         * non-finite key or value), so leaving them out gives the same sums.
+         */
+        int visibleKeys(int i0, int ni, int j0, int nj) {
+            return dims.causal() ? Math.min(nj, i0 + ni - j0) : nj;
+        }
+
         /** Query rows, their dout rows, logsumexp and {@code D = dout . out}. */
         void loadQueries(Tile t, int bh, int i0, int ni) {
             int d = dims.d();
@@ -302,9 +313,9 @@ final class CpuAttentionBackwardF32 {
         /**
          * With the tile's queries and keys loaded: {@code t.weight} = the dropped-out attention
          * weights {@code P*z} and {@code t.ds} = the score gradients {@code P * (z * dout.v - D)},
-         * zero where masked, for the whole {@code BLOCK_K}-wide rows.
+         * zero where masked, for the first {@code live} keys of the rows (at least).
          */
-        void scoreGradients(Tile t, int bh, int i0, int ni, int j0) {
+        void scoreGradients(Tile t, int bh, int i0, int ni, int j0, int live) {
             for (int ii = 0; ii < ni; ii++) {
                 int row = ii * BLOCK_K;
                 float rowLse = t.lse[ii];
@@ -315,13 +326,12 @@ final class CpuAttentionBackwardF32 {
                 }
                 int i = i0 + ii;
                 if (key != null) {
-                    int n = Math.min(BLOCK_K, dims.lk() - j0);
-                    CpuPhiloxKeeps.keeps(key, (bh * dims.lq() + i) * dims.lk() + j0, n, dropP, t.keep);
+                    CpuPhiloxKeeps.keeps(key, (bh * dims.lq() + i) * dims.lk() + j0, live, dropP, t.keep);
                 }
-                for (int c = 0; c < BLOCK_K; c += 4 * L) {
+                for (int c = 0; c < live; c += 4 * L) {
                     dots(t, ii, c);
                 }
-                for (int c = 0; c < BLOCK_K; c += L) {
+                for (int c = 0; c < live; c += L) {
                     gradientLanes(t, ii, c, i - j0, rowLse);
                 }
             }

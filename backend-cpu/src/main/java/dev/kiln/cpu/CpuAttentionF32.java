@@ -113,7 +113,11 @@ final class CpuAttentionF32 {
         Arrays.fill(t.rowMax, Float.NEGATIVE_INFINITY);
         Arrays.fill(t.rowSum, 0f);
         for (int j0 = 0; j0 < s.lk() && !(s.causal() && j0 > i0 + ni - 1); j0 += BLOCK_K) {
+            // with a causal mask, keys after the block's last query would only add zeros (or a NaN from a non-finite value)
             int nj = Math.min(BLOCK_K, s.lk() - j0);
+            if (s.causal()) {
+                nj = Math.min(nj, i0 + ni - j0);
+            }
             Arrays.fill(t.scores, 0, ceilDiv(nj, MR) * MR * NR, 0f);
             for (int r = 0; r < nj; r += MR) {
                 tile(vector, d, keys, keysAt + (j0 + r) * d, t.queries, 0, t.scores, r * NR);
