@@ -29,8 +29,6 @@ class CpuGemmTest {
             {61, 67, 300}, {131, 257, 521}, {200, 33, 64},
             // above CpuGemm.PARALLEL_FLOPS: the forked path, with ragged row blocks and column ranges
             {389, 300, 270},
-            // a k too deep for the row block's packed A in one go: A packed in k chunks, the last ragged
-            {400, 40, 1100},
         };
         List<Arguments> out = new ArrayList<>();
         for (int[] s : sizes) {
@@ -73,13 +71,13 @@ class CpuGemmTest {
     }
 
     static Stream<Arguments> betaZeroCases() {
-        // a tile with ragged edges, the forked path, and a k packed in chunks
+        // a tile with ragged edges, the forked path, and a k too deep for the row block's packed A in one
+        // go (A packed in k chunks, the last ragged; the chunks after the first accumulate onto C)
         int[][] sizes = {{13, 33, 257}, {389, 300, 270}, {400, 40, 1100}};
         List<Arguments> out = new ArrayList<>();
         for (int[] s : sizes) {
-            for (int t = 0; t < 4; t++) {
-                out.add(Arguments.of(s[0], s[1], s[2], (t & 1) != 0, (t & 2) != 0));
-            }
+            out.add(Arguments.of(s[0], s[1], s[2], false, false));
+            out.add(Arguments.of(s[0], s[1], s[2], true, true));
         }
         return out.stream();
     }
