@@ -12,8 +12,9 @@ import dev.kiln.api.spi.Op;
 import dev.kiln.api.spi.params.AttentionParams;
 
 /**
- * Host side of attention.cl: the fused, blockwise forward (one launch) and backward (one launch
- * for dK and dV, one for dQ). Programs are built per head capacities and block size: each head
+ * Host side of the fused attention ops: checks, then attention_rows.cl on backends that chose it
+ * ({@link OpenClAttentionRows}), else attention.cl, the blockwise forward (one launch) and backward
+ * (one launch for dK and dV, one for dQ) in work-groups with shared tiles. attention.cl's programs are built per head capacities and block size: each head
  * dimension rounded up to a power of two (one program serves, say, every d from 33 to 64; the
  * kernel zeroes the lanes past the real d, which the launch passes), or exactly d where the
  * rounded tiles would not fit; the block is the largest power of two up to 32 whose shared tiles
@@ -38,6 +39,10 @@ final class OpenClAttention {
         if (s.bh() == 0 || s.lq == 0) {
             return;
         }
+        if (OpenClAttentionRows.runs(backend, s)) {
+            OpenClAttentionRows.forward(backend, dtype, s, p, q, k, v, keyPaddingMask, out, logsumexp);
+            return;
+        }
         Capacity cap = capacity(backend, op, dtype, s);
         KernelCall call = masking(backend.cl().kernel(FILE, "attention_forward", dtype, cap.options()), dtype, s, p,
                 keyPaddingMask, q);
@@ -58,6 +63,10 @@ final class OpenClAttention {
         OpenClFusedChecks.shape(op, "dk", dk, k.shape().toArray());
         OpenClFusedChecks.shape(op, "dv", dv, v.shape().toArray());
         if (s.bh() == 0) {
+            return;
+        }
+        if (OpenClAttentionRows.runs(backend, s)) {
+            OpenClAttentionRows.backward(backend, dtype, s, p, dout, q, k, v, keyPaddingMask, out, logsumexp, dq, dk, dv);
             return;
         }
         Capacity cap = capacity(backend, op, dtype, s);
@@ -83,8 +92,8 @@ final class OpenClAttention {
         }
     }
 
-    /** The MASKING_ARGS of attention.cl, in order; an absent padding mask passes {@code standIn}, unread. */
-    private static KernelCall masking(KernelCall call, DType dtype, Dims s, AttentionParams p, BufferView mask,
+    /** The MASKING_ARGS of attention_masking.h, in order; an absent padding mask passes {@code standIn}, unread. */
+    static KernelCall masking(KernelCall call, DType dtype, Dims s, AttentionParams p, BufferView mask,
                                       BufferView standIn) {
         boolean dropout = p.dropoutP() > 0;
         call.arg(s.lq).arg(s.lk).arg(s.h).arg(p.causal() ? 1 : 0).scalar(dtype, p.scale());
@@ -128,7 +137,7 @@ final class OpenClAttention {
     }
 
     /** Sizes of one attention call, validated against each other. */
-    private record Dims(int b, int h, int lq, int lk, int d, int dv) {
+    record Dims(int b, int h, int lq, int lk, int d, int dv) {
         static Dims of(Op op, BufferView q, BufferView k, BufferView v, BufferView mask, AttentionParams p) {
             OpenClFusedChecks.rank(op, "q", q, 4, "[b, h, lq, d]");
             OpenClFusedChecks.rank(op, "k", k, 4, "[b, h, lk, d]");

@@ -36,6 +36,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     private final RowKernels softmaxKernels;
     private final boolean dropoutRuns;
     private final boolean gemmVectors;
+    private final boolean attentionRows;
 
     OpenClBackend(int index, OpenClDevice cl) {
         this.convKernels = OpenClConv.kernels(cl.properties());
@@ -43,6 +44,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
         this.softmaxKernels = RowKernels.chosen(OpenClSoftmax.PROPERTY, "softmax", cl.properties());
         this.dropoutRuns = OpenClDropout.runs(cl.properties());
         this.gemmVectors = OpenClMatmul.vectors(cl.properties());
+        this.attentionRows = OpenClAttentionRows.chosen(cl.properties());
         this.device = new Device("opencl", index);
         this.cl = cl;
         this.allocator = new CachingAllocator(device, new CachingAllocator.DeviceMemory() {
@@ -81,6 +83,11 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     /** Whether GEMMs with contiguous rows of b and out run matmul_vec.cl (chosen when the backend opened). */
     boolean gemmVectors() {
         return gemmVectors;
+    }
+
+    /** Whether attention runs attention_rows.cl (chosen when the backend opened). */
+    boolean attentionRows() {
+        return attentionRows;
     }
 
     /** The OpenCL device behind this backend: its queue, programs and kernel launches. */

@@ -19,7 +19,7 @@
  * query rows (dQ summed over keys), so no two work-items write one row and no atomics are needed.
  */
 #include "prelude.h"
-#include "philox.h"
+#include "attention_masking.h"
 
 /*
  * The lanes the loops over a row walk: all of a capacity small enough to unroll into registers
@@ -29,48 +29,6 @@
 #define UNROLL_LANES 128
 #define HEAD_LANES (HEAD_DIM <= UNROLL_LANES ? HEAD_DIM : head_dim)
 #define VALUE_LANES (VALUE_DIM <= UNROLL_LANES ? VALUE_DIM : value_dim)
-
-/* Everything about masking and dropout that the kernels pass along unchanged. */
-typedef struct {
-    int lq, lk, heads, causal, has_mask, has_dropout;
-    float dropout_p;
-    REAL kept_scale;
-    DropoutKey key;
-} Masking;
-
-INLINE Masking masking(int lq, int lk, int heads, int causal, int has_mask, float dropout_p, REAL kept_scale,
-                       u32 seed_lo, u32 seed_hi, u32 layer, u32 step_lo, u32 step_hi) {
-    Masking m;
-    m.lq = lq;
-    m.lk = lk;
-    m.heads = heads;
-    m.causal = causal;
-    m.has_mask = has_mask;
-    m.has_dropout = dropout_p > 0.0f;
-    m.dropout_p = dropout_p;
-    m.kept_scale = kept_scale;
-    m.key.seed_lo = seed_lo;
-    m.key.seed_hi = seed_hi;
-    m.key.layer = layer;
-    m.key.step_lo = step_lo;
-    m.key.step_hi = step_hi;
-    return m;
-}
-
-/* The dropout factor z of weight (bh, i, j): kept_scale or 0; 1 without dropout. */
-INLINE REAL dropout_factor(Masking m, int bh, int i, int j) {
-    if (!m.has_dropout) {
-        return (REAL) 1;
-    }
-    u32 index = ((u32) bh * (u32) m.lq + (u32) i) * (u32) m.lk + (u32) j;
-    return dropout_keeps(m.key, index, m.dropout_p) ? m.kept_scale : (REAL) 0;
-}
-
-#define MASKING_ARGS int lq, int lk, int heads, int causal, REAL scale, \
-    int has_mask, GLOBAL const u8 *mask, int mask_off, float dropout_p, REAL kept_scale, \
-    u32 seed_lo, u32 seed_hi, u32 layer, u32 step_lo, u32 step_hi, int head_dim, int value_dim
-#define MASKING_OF_ARGS masking(lq, lk, heads, causal, has_mask, dropout_p, kept_scale, \
-    seed_lo, seed_hi, layer, step_lo, step_hi)
 
 /*
  * Loads keys j0 .. j0+BLOCK-1 of k and v (zeros past lk) and whether each is ignored into the

@@ -8,14 +8,16 @@ import dev.kiln.api.spi.params.AttentionParams;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * attention.cl against the CPU backend: sequence lengths that are not multiples of the block,
+ * attention.cl and attention_rows.cl against the CPU backend (both kernel sets on whatever device is
+ * here, whichever the backend would pick for it): sequence lengths that are not multiples of the block,
  * lq != lk, d != dv, causal masking, key padding with one batch entirely masked (zero output,
  * logsumexp -infinity, zero gradients), and dropout on the weights.
  */
 class AttentionKernelsTest {
+    private static final String PROPERTY = "kiln.opencl.attention";
     /** b, h, lq, lk, d, dv, causal, padding mask, dropout probability. */
     private record Case(int b, int h, int lq, int lk, int d, int dv, boolean causal, boolean mask, double dropout) {
     }
@@ -30,8 +32,10 @@ class AttentionKernelsTest {
     };
 
     @ParameterizedTest
-    @EnumSource(value = DType.class, names = {"F32", "F64"})
-    void forwardAndBackwardMatchTheCpuBackend(DType dtype) {
+    @CsvSource({"F32, group", "F64, group", "F32, rows", "F64, rows"})
+    void forwardAndBackwardMatchTheCpuBackend(DType dtype, String kernels) {
+        String before = System.getProperty(PROPERTY);
+        System.setProperty(PROPERTY, kernels);
         try (BackendPair b = BackendPair.open()) {
             Assumptions.assumeTrue(b.runs(dtype), "device has no fp64");
             Random random = new Random(4);
@@ -74,6 +78,12 @@ class AttentionKernelsTest {
                 b.assertClose("attention " + c + " dq", dq[0], dq[1], rel, abs);
                 b.assertClose("attention " + c + " dk", dk[0], dk[1], rel, abs);
                 b.assertClose("attention " + c + " dv", dv[0], dv[1], rel, abs);
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty(PROPERTY);
+            } else {
+                System.setProperty(PROPERTY, before);
             }
         }
     }
