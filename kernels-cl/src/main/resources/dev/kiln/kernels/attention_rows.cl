@@ -25,13 +25,41 @@ INLINE void load_row(REAL *row, GLOBAL const T *src, int n) {
     }
 }
 
-/* a . b over n lanes: a private row, b a row in global memory. */
+/*
+ * a . b over n lanes: a private row, b a row in global memory. DOT_PARTS interleaved partial sums,
+ * so the adds are not one chain of n dependent steps (which made the dot most of a pair's time).
+ */
+#define DOT_PARTS 8
 INLINE REAL dot_row(const REAL *a, GLOBAL const T *b, int n) {
-    REAL dot = 0;
+    REAL part[DOT_PARTS];
+    for (int p = 0; p < DOT_PARTS; p++) {
+        part[p] = 0;
+    }
     for (int c = 0; c < n; c++) {
-        dot += a[c] * (REAL) b[c];
+        part[c % DOT_PARTS] += a[c] * (REAL) b[c];
+    }
+    REAL dot = 0;
+    for (int p = 0; p < DOT_PARTS; p++) {
+        dot += part[p];
     }
     return dot;
+}
+
+/*
+ * dropout_factor for the keys of one query row taken in increasing order: the Philox block of four
+ * neighbouring mask elements is drawn once and kept in *quad, *bits (start *quad at NO_QUAD).
+ */
+#define NO_QUAD 0xFFFFFFFFu
+INLINE REAL row_dropout_factor(Masking m, int bh, int i, int j, u32 *quad, int *bits) {
+    if (!m.has_dropout) {
+        return (REAL) 1;
+    }
+    u32 index = ((u32) bh * (u32) m.lq + (u32) i) * (u32) m.lk + (u32) j;
+    if (index >> 2 != *quad) {
+        *quad = index >> 2;
+        *bits = dropout_keep_bits(m.key, *quad, m.dropout_p);
+    }
+    return (*bits >> (index & 3u)) & 1 ? m.kept_scale : (REAL) 0;
 }
 
 /* acc += w * x over n lanes: acc a private row, x a row in global memory. */
@@ -62,6 +90,8 @@ KERNEL void KNAME(attention_forward_rows)(MASKING_ARGS, int rows,
     }
     REAL row_max = -INFINITY;
     REAL row_sum = 0;
+    u32 quad = NO_QUAD;
+    int bits = 0;
     int end = causal ? min(lk, i + 1) : lk;
     for (int j = 0; j < end; j++) {
         if (PADDED(j)) {
@@ -79,7 +109,7 @@ KERNEL void KNAME(attention_forward_rows)(MASKING_ARGS, int rows,
         }
         REAL e = exp(s - row_max);
         row_sum += e;
-        REAL w = e == (REAL) 0 ? (REAL) 0 : e * dropout_factor(m, bh, i, j);
+        REAL w = e == (REAL) 0 ? (REAL) 0 : e * row_dropout_factor(m, bh, i, j, &quad, &bits);
         if (w != (REAL) 0) {
             add_scaled_row(acc, w, vb + j * VALUE_DIM, VALUE_DIM);
         }
@@ -109,12 +139,12 @@ KERNEL void KNAME(attention_backward_kv_rows)(MASKING_ARGS, int rows,
     GLOBAL const T *dob = dout + dout_off + (i64) bh * lq * VALUE_DIM;
     GLOBAL const T *ob = out + out_off + (i64) bh * lq * VALUE_DIM;
     GLOBAL const T *lseb = logsumexp + lse_off + (i64) bh * lq;
+    GLOBAL const T *v_row = v + v_off + (i64) row * VALUE_DIM;
     REAL k_row[HEAD_DIM];
-    REAL v_row[VALUE_DIM];
+    REAL do_row[VALUE_DIM];
     REAL dk_row[HEAD_DIM];
     REAL dv_row[VALUE_DIM];
     load_row(k_row, k + k_off + (i64) row * HEAD_DIM, HEAD_DIM);
-    load_row(v_row, v + v_off + (i64) row * VALUE_DIM, VALUE_DIM);
     for (int c = 0; c < HEAD_DIM; c++) {
         dk_row[c] = 0;
     }
@@ -133,13 +163,9 @@ KERNEL void KNAME(attention_backward_kv_rows)(MASKING_ARGS, int rows,
             continue; /* adds nothing to dV (weight 0) nor to dK (dS = 0) */
         }
         REAL z = dropout_factor(m, bh, i, j);
-        REAL d_prob = 0;
-        REAL delta = 0;
-        for (int c = 0; c < VALUE_DIM; c++) {
-            REAL d_o = dob[i * VALUE_DIM + c];
-            d_prob += d_o * v_row[c];
-            delta += d_o * (REAL) ob[i * VALUE_DIM + c];
-        }
+        load_row(do_row, dob + i * VALUE_DIM, VALUE_DIM);
+        REAL d_prob = dot_row(do_row, v_row, VALUE_DIM);
+        REAL delta = dot_row(do_row, ob + i * VALUE_DIM, VALUE_DIM);
         REAL weight = prob * z;
         REAL ds = prob * (d_prob * z - delta);
         if (weight != (REAL) 0) {
@@ -184,12 +210,14 @@ KERNEL void KNAME(attention_backward_q_rows)(MASKING_ARGS, int rows,
     REAL delta = dot_row(do_row, out + out_off + (i64) row * VALUE_DIM, VALUE_DIM);
     REAL lse = logsumexp[lse_off + row];
     int end = lse == -INFINITY ? 0 : causal ? min(lk, i + 1) : lk;
+    u32 quad = NO_QUAD;
+    int bits = 0;
     for (int j = 0; j < end; j++) {
         if (PADDED(j)) {
             continue;
         }
         REAL prob = exp(scale * dot_row(q_row, kb + j * HEAD_DIM, HEAD_DIM) - lse);
-        REAL z = dropout_factor(m, bh, i, j);
+        REAL z = row_dropout_factor(m, bh, i, j, &quad, &bits);
         REAL d_prob = 0;
         if (z != (REAL) 0 && prob != (REAL) 0) {
             d_prob = z * dot_row(do_row, vb + j * VALUE_DIM, VALUE_DIM);
