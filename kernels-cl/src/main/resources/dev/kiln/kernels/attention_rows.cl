@@ -18,8 +18,25 @@
 /* Whether key j of batch entry (bh / heads) is masked out by the padding mask. */
 #define PADDED(j) (has_mask && mask[mask_off + (bh / heads) * lk + (j)] != 0)
 
+/*
+ * The row helpers below take rows whose length is a multiple of eight, eight lanes at a time, in
+ * vector types: PoCL vectorises no loop of these kernels across work-items (their trip counts
+ * differ per row), and rows of scalars spilled out of registers.
+ */
+#if defined(KILN_F64)
+#define REAL8 double8
+#else
+#define REAL8 float8
+#endif
+
 /* row[c] = src[c] for c < n: a private row from global memory. */
 INLINE void load_row(REAL *row, GLOBAL const T *src, int n) {
+    if (n % 8 == 0) {
+        for (int c = 0; c < n; c += 8) {
+            vstore8(vload8(0, src + c), 0, row + c);
+        }
+        return;
+    }
     for (int c = 0; c < n; c++) {
         row[c] = src[c];
     }
@@ -31,6 +48,13 @@ INLINE void load_row(REAL *row, GLOBAL const T *src, int n) {
  */
 #define DOT_PARTS 8
 INLINE REAL dot_row(const REAL *a, GLOBAL const T *b, int n) {
+    if (n % 8 == 0) {
+        REAL8 sum = 0;
+        for (int c = 0; c < n; c += 8) {
+            sum += vload8(0, a + c) * vload8(0, b + c);
+        }
+        return ((sum.s0 + sum.s4) + (sum.s1 + sum.s5)) + ((sum.s2 + sum.s6) + (sum.s3 + sum.s7));
+    }
     REAL part[DOT_PARTS];
     for (int p = 0; p < DOT_PARTS; p++) {
         part[p] = 0;
@@ -64,6 +88,12 @@ INLINE REAL row_dropout_factor(Masking m, int bh, int i, int j, u32 *quad, int *
 
 /* acc += w * x over n lanes: acc a private row, x a row in global memory. */
 INLINE void add_scaled_row(REAL *acc, REAL w, GLOBAL const T *x, int n) {
+    if (n % 8 == 0) {
+        for (int c = 0; c < n; c += 8) {
+            vstore8(vload8(0, acc + c) + w * vload8(0, x + c), 0, acc + c);
+        }
+        return;
+    }
     for (int c = 0; c < n; c++) {
         acc[c] += w * (REAL) x[c];
     }
