@@ -14,11 +14,11 @@ import dev.kiln.api.spi.params.AttentionParams;
 /**
  * Host side of the fused attention ops: checks, then attention_rows.cl on backends that chose it
  * ({@link OpenClAttentionRows}), else attention.cl, the blockwise forward (one launch) and backward
- * (one launch for dK and dV, one for dQ) in work-groups with shared tiles. attention.cl's programs are built per head capacities and block size: each head
- * dimension rounded up to a power of two (one program serves, say, every d from 33 to 64; the
- * kernel zeroes the lanes past the real d, which the launch passes), or exactly d where the
- * rounded tiles would not fit; the block is the largest power of two up to 32 whose shared tiles
- * fit the device's local memory.
+ * (one launch for dK and dV, one for dQ) in work-groups with shared tiles. attention.cl's programs
+ * are built per head capacities and block size: each head dimension rounded up to a power of two
+ * (one program serves, say, every d from 33 to 64; the kernel zeroes the lanes past the real d,
+ * which the launch passes), or exactly d where the rounded tiles would not fit; the block is the
+ * largest power of two up to 32 whose shared tiles fit the device's local memory.
  */
 final class OpenClAttention {
     private static final String FILE = "attention.cl";
