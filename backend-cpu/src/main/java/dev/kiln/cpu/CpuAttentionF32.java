@@ -32,7 +32,7 @@ import jdk.incubator.vector.VectorOperators;
 final class CpuAttentionF32 {
     /** Keys per score tile: 16 K slivers; a {@code BLOCK_K x NR} tile is 24 KiB with 16 lanes. */
     static final int BLOCK_K = 16 * MR;
-    private static final ThreadLocal<float[]> PACKED = ThreadLocal.withInitial(() -> new float[0]);
+    private static final CpuScratch PACKED = new CpuScratch();
 
     private CpuAttentionF32() {
     }
@@ -42,7 +42,7 @@ final class CpuAttentionF32 {
         int lkPad = ceilDiv(s.lk(), MR) * MR;
         int dvPad = ceilDiv(s.dv(), MR) * MR;
         // all heads' packed keys, then all heads' packed transposed values
-        float[] packed = packedScratch(s.bh() * (lkPad * s.d() + dvPad * lkPad));
+        float[] packed = PACKED.atLeast(s.bh() * (lkPad * s.d() + dvPad * lkPad));
         int valuesAt = s.bh() * lkPad * s.d();
         boolean padded = lkPad != s.lk() || dvPad != s.dv();
         float[] kf = CpuBuffer.f32(k);
@@ -228,19 +228,6 @@ final class CpuAttentionF32 {
         } else {
             CpuGemmKernel.scalarTile(kc, ap, ai, bp, bi, c, ci, NR, 1f, MR, NR, false);
         }
-    }
-
-    /**
-     * The calling thread's array for the packed keys and values, grown to {@code floats} when
-     * shorter: kept between calls, so that a call allocates no heap once the thread has seen its size.
-     */
-    private static float[] packedScratch(int floats) {
-        float[] a = PACKED.get();
-        if (a.length < floats) {
-            a = new float[floats];
-            PACKED.set(a);
-        }
-        return a;
     }
 
     /** Packs a row-major {@code rows x cols} matrix into MR-high slivers of depth cols (zero padded rows). */

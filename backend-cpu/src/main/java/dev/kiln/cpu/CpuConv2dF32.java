@@ -28,9 +28,9 @@ final class CpuConv2dF32 {
     private static final int BLOCK_FLOATS = 1 << 17;
     /** Runs of images whose weight-gradient sums are kept apart and added at the end. */
     private static final int WEIGHT_CHUNKS = 8;
-    private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<float[]> LANE_SUMS = ThreadLocal.withInitial(() -> new float[0]);
-    private static final ThreadLocal<float[]> GRADIENT_ROWS = ThreadLocal.withInitial(() -> new float[0]);
+    private static final CpuScratch SCRATCH = new CpuScratch();
+    private static final CpuScratch LANE_SUMS = new CpuScratch();
+    private static final CpuScratch GRADIENT_ROWS = new CpuScratch();
 
     private CpuConv2dF32() {
     }
@@ -45,7 +45,7 @@ final class CpuConv2dF32 {
             float[] laneWeights = laneWeights(lanes, w, weight.layout().offset(), g);
             overImagesAndGroups(g, (image, group) -> {
                 float[] padded = scratch(lanes.paddedSize());
-                float[] positions = grown(GRADIENT_ROWS, lanes.positionsSize());
+                float[] positions = GRADIENT_ROWS.atLeast(lanes.positionsSize());
                 lanes.pad(in, x.layout().offset() + g.inputAt(image, group), padded, 0);
                 lanes.forward(padded, laneWeights, group * lanes.laneWeightsSize(), b,
                         b == null ? 0 : bias.layout().offset() + group * g.coutG(), positions, o,
@@ -157,8 +157,8 @@ final class CpuConv2dF32 {
         int most = (g.n() + chunks - 1) / chunks;
         CpuThreads.parallelFor(chunks, 1, (fromChunk, toChunk) -> {
             float[] padded = scratch(most * direct.paddedSize());
-            float[] sums = grown(LANE_SUMS, direct.laneSumsSize());
-            float[] gradients = grown(GRADIENT_ROWS, direct.paddedGradientSize(most));
+            float[] sums = LANE_SUMS.atLeast(direct.laneSumsSize());
+            float[] gradients = GRADIENT_ROWS.atLeast(direct.paddedGradientSize(most));
             for (int chunk = fromChunk; chunk < toChunk; chunk++) {
                 int first = firstImage(g, chunk, chunks);
                 int images = firstImage(g, chunk + 1, chunks) - first;
@@ -181,7 +181,7 @@ final class CpuConv2dF32 {
         int most = (g.n() + chunks - 1) / chunks;
         CpuThreads.parallelFor(chunks, 1, (fromChunk, toChunk) -> {
             float[] padded = scratch(most * lanes.paddedSize());
-            float[] positions = grown(GRADIENT_ROWS, most * lanes.positionsSize());
+            float[] positions = GRADIENT_ROWS.atLeast(most * lanes.positionsSize());
             for (int chunk = fromChunk; chunk < toChunk; chunk++) {
                 int first = firstImage(g, chunk, chunks);
                 int images = firstImage(g, chunk + 1, chunks) - first;
@@ -243,16 +243,7 @@ final class CpuConv2dF32 {
     }
 
     private static float[] scratch(int size) {
-        return grown(SCRATCH, size);
-    }
-
-    private static float[] grown(ThreadLocal<float[]> kept, int size) {
-        float[] s = kept.get();
-        if (s.length < size) {
-            s = new float[size];
-            kept.set(s);
-        }
-        return s;
+        return SCRATCH.atLeast(size);
     }
 
     private interface PairBody {

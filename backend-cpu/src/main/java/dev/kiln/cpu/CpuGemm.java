@@ -52,7 +52,7 @@ final class CpuGemm {
     private static final VectorSpecies<Float> FS = CpuGemmKernel.FS;
     /** The first MR lanes, for copying an MR-row of a transposed A in one masked vector move (lanes >= MR). */
     private static final VectorMask<Float> MR_LANES = FS.indexInRange(0, Math.min(MR, FS.length()));
-    private static final ThreadLocal<float[]> A_PACK = ThreadLocal.withInitial(() -> new float[MC_MAX * KC]);
+    private static final CpuScratch A_PACK = new CpuScratch(MC_MAX * KC);
 
     private CpuGemm() {
     }
@@ -151,7 +151,7 @@ final class CpuGemm {
         // are too few row blocks for every thread to get two
         int nSplits = rowBlocks >= 2 * CpuThreads.parallelism() ? 1 : Math.max(1, Math.min(slivers, ceilDiv(tasksWanted, rowBlocks)));
         CpuThreads.parallelFor(rowBlocks * nSplits, 1, (t0, t1) -> {
-            float[] ap = aPack(mc * kChunk);
+            float[] ap = A_PACK.atLeast(mc * kChunk);
             for (int t = t0; t < t1; t++) {
                 int block = t / nSplits;
                 int ic = MR * (int) ((long) rowSlivers * block / rowBlocks);
@@ -252,15 +252,6 @@ final class CpuGemm {
         for (int p = 0; p < kc; p++, src += lda) {
             FloatVector.fromArray(FS, a, src, rows).intoArray(ap, dst + p * MR, MR_LANES);
         }
-    }
-
-    private static float[] aPack(int size) {
-        float[] ap = A_PACK.get();
-        if (ap.length < size) {
-            ap = new float[size];
-            A_PACK.set(ap);
-        }
-        return ap;
     }
 
     // ---------------------------------------------------------------- double

@@ -21,13 +21,13 @@ final class CpuPackedBPanels {
 
     private static final String PROPERTY = "kiln.cpu.gemmPanels";
     private static final String NATIVE_CLASS = "dev.kiln.cpu.CpuNativePanels";
-    private static final ThreadLocal<float[]> HEAP_ARRAY = ThreadLocal.withInitial(() -> new float[0]);
+    private static final CpuScratch HEAP_ARRAY = new CpuScratch();
 
     /** A heap array per calling thread, grown as needed and kept for the thread's next call. */
     static final Source HEAP = new Source() {
         @Override
         public CpuPackedB acquire(int floats) {
-            return new CpuHeapPackedB(heapArray(floats));
+            return new CpuHeapPackedB(HEAP_ARRAY.atLeast(floats));
         }
 
         @Override
@@ -92,14 +92,5 @@ final class CpuPackedBPanels {
             throw new KilnException("could not load the CPU backend's native GEMM panels (" + NATIVE_CLASS + ") on Java "
                     + Runtime.version().feature() + ": " + e + "; run with -D" + PROPERTY + "=heap to use heap panels", e);
         }
-    }
-
-    private static float[] heapArray(int floats) {
-        float[] bp = HEAP_ARRAY.get();
-        if (bp.length < floats) {
-            bp = new float[floats];
-            HEAP_ARRAY.set(bp);
-        }
-        return bp;
     }
 }
