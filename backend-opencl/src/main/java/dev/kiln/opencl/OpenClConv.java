@@ -11,17 +11,20 @@ import dev.kiln.api.spi.Op;
 import dev.kiln.api.spi.params.Conv2dParams;
 
 /**
- * Host side of conv.cl, conv_direct.cl, conv_rows.cl and conv_cols.cl: conv2d forward and both
- * backward passes. GPUs and accelerators run the implicit GEMMs of conv.cl, one launch each, with
- * work-groups of {@code TILE x TILE} over (output columns, output rows, group). CPU devices run the
- * column kernels of conv_cols.cl ({@link OpenClConvColumns}): patches copied once into a column
- * buffer, then products whose inner loops are explicit SIMD vectors over output positions (on PoCL,
- * conv device time per training step: Fashion-MNIST CNN 231 -> 26 ms, LeNet 53 -> 15 ms). The row
- * kernels of conv_rows.cl (stride and dilation 1, conv_direct.cl otherwise) and the direct ones stay
- * selectable: the system property {@code kiln.opencl.conv} ({@code auto}, {@code columns},
- * {@code tiled}, {@code direct} or {@code rows}) overrides the choice, and because CUDA runs the same
- * conv.cl bodies the tests run every set on CPU devices too. The backend reads the property once,
- * when it opens ({@link #kernels}).
+ * Host side of conv.cl, conv_direct.cl, conv_rows.cl, conv_cols.cl and conv_planes.cl: conv2d
+ * forward and both backward passes. GPUs and accelerators run the implicit GEMMs of conv.cl, one
+ * launch each, with work-groups of {@code TILE x TILE} over (output columns, output rows, group).
+ * CPU devices run the padded-plane kernels of conv_planes.cl ({@link OpenClConvPlanes}) where the
+ * stride is 1: an operand copied once with its padding, then products whose inner loops are explicit
+ * SIMD vectors over output positions, each tap a shifted load of the planes. Other strides run the
+ * column kernels of conv_cols.cl ({@link OpenClConvColumns}), which copy every tap's patch into a
+ * column buffer first (on PoCL, conv device time per training step: Fashion-MNIST CNN 231 -> 26 ms,
+ * LeNet 53 -> 15 ms with columns). The row kernels of conv_rows.cl (stride and dilation 1,
+ * conv_direct.cl otherwise) and the direct ones stay selectable: the system property
+ * {@code kiln.opencl.conv} ({@code auto}, {@code planes}, {@code columns}, {@code tiled},
+ * {@code direct} or {@code rows}) overrides the choice, and because CUDA runs the same conv.cl bodies
+ * the tests run every set on CPU devices too. The backend reads the property once, when it opens
+ * ({@link #kernels}).
  */
 final class OpenClConv {
     private static final String FILE = "conv.cl";
@@ -33,9 +36,9 @@ final class OpenClConv {
 
     /**
      * The kernel sets: conv.cl, conv_direct.cl, conv_rows.cl (with conv_direct.cl where stride or
-     * dilation is not 1), or conv_cols.cl.
+     * dilation is not 1), conv_cols.cl, or conv_planes.cl (with conv_cols.cl where the stride is not 1).
      */
-    enum Kernels { TILED, DIRECT, ROWS, COLUMNS }
+    enum Kernels { TILED, DIRECT, ROWS, COLUMNS, PLANES }
 
     private OpenClConv() {
     }
@@ -48,6 +51,10 @@ final class OpenClConv {
         OpenClFusedChecks.shape(op, "out", out, g.n, g.cout, g.oh, g.ow);
         OpenClFusedChecks.numel(op, "bias", bias, g.cout, "one per output channel");
         Kernels set = set(backend, p);
+        if (set == Kernels.PLANES) {
+            OpenClConvPlanes.forward(backend, dtype, g, p, x, weight, bias, out);
+            return;
+        }
         if (set == Kernels.COLUMNS) {
             OpenClConvColumns.forward(backend, dtype, g, p, x, weight, bias, out);
             return;
@@ -72,6 +79,10 @@ final class OpenClConv {
         Geometry g = Geometry.of(op, dx, weight, p);
         OpenClFusedChecks.shape(op, "dy", dy, g.n, g.cout, g.oh, g.ow);
         Kernels set = set(backend, p);
+        if (set == Kernels.PLANES) {
+            OpenClConvPlanes.backwardInput(backend, dtype, g, p, dy, weight, dx);
+            return;
+        }
         if (set == Kernels.COLUMNS) {
             OpenClConvColumns.backwardInput(backend, dtype, g, p, dy, weight, dx);
             return;
@@ -94,6 +105,10 @@ final class OpenClConv {
         Geometry g = Geometry.of(op, x, dweight, p);
         OpenClFusedChecks.shape(op, "dy", dy, g.n, g.cout, g.oh, g.ow);
         Kernels set = set(backend, p);
+        if (set == Kernels.PLANES) {
+            OpenClConvPlanes.backwardWeight(backend, dtype, g, p, dy, x, dweight);
+            return;
+        }
         if (set == Kernels.COLUMNS) {
             OpenClConvColumns.backwardWeight(backend, dtype, g, p, dy, x, dweight);
             return;
@@ -111,27 +126,34 @@ final class OpenClConv {
     }
 
     /**
-     * The kernel set a backend on {@code device} runs: on CPU devices the column kernels, which need
-     * no local memory (there only another copy in the same caches), unless {@code kiln.opencl.conv}
-     * says otherwise.
+     * The kernel set a backend on {@code device} runs: on CPU devices the padded-plane kernels (column
+     * kernels where the stride is not 1), which need no local memory (there only another copy in the
+     * same caches), unless {@code kiln.opencl.conv} says otherwise.
      */
     static Kernels kernels(OpenClDeviceProperties device) {
         String chosen = System.getProperty(CHOICE_PROPERTY, "auto");
         return switch (chosen) {
-            case "auto" -> device.isCpu() ? Kernels.COLUMNS : Kernels.TILED;
+            case "auto" -> device.isCpu() ? Kernels.PLANES : Kernels.TILED;
+            case "planes" -> Kernels.PLANES;
             case "columns" -> Kernels.COLUMNS;
             case "rows" -> Kernels.ROWS;
             case "direct" -> Kernels.DIRECT;
             case "tiled" -> Kernels.TILED;
             default -> throw new IllegalArgumentException("conv2d: system property " + CHOICE_PROPERTY + " is '" + chosen
-                    + "'; expected auto, columns, tiled, direct or rows");
+                    + "'; expected auto, planes, columns, tiled, direct or rows");
         };
     }
 
-    /** The backend's set for this call: the row kernels handle stride 1 and dilation 1 only. */
+    /**
+     * The backend's set for this call: the row kernels handle stride 1 and dilation 1 only, the
+     * padded-plane kernels stride 1.
+     */
     private static Kernels set(OpenClBackend backend, Conv2dParams p) {
         Kernels chosen = backend.convKernels();
         boolean unit = p.strideH() == 1 && p.strideW() == 1 && p.dilationH() == 1 && p.dilationW() == 1;
+        if (chosen == Kernels.PLANES && !OpenClConvPlanes.handles(p)) {
+            return Kernels.COLUMNS;
+        }
         return chosen == Kernels.ROWS && !unit ? Kernels.DIRECT : chosen;
     }
 
@@ -141,7 +163,7 @@ final class OpenClConv {
             case ROWS -> backend.cl().kernel(ROWS_FILE, stem + "_rows", dtype, "");
             case DIRECT -> backend.cl().kernel(DIRECT_FILE, stem + "_direct", dtype, "");
             case TILED -> backend.cl().kernel(FILE, stem, dtype, "-DTILE=" + tile);
-            case COLUMNS -> throw new IllegalStateException("conv2d: the column kernels launch through OpenClConvColumns");
+            case COLUMNS, PLANES -> throw new IllegalStateException("conv2d: the " + set + " kernels launch through their own class");
         };
     }
 

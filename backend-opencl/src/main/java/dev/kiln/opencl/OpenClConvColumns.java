@@ -111,8 +111,11 @@ final class OpenClConvColumns {
         return backend.cl().kernel(FILE, stem, dtype, "");
     }
 
-    /** One of two fixed group sizes, so two compiles for every shape; the kernels return past their own bound. */
-    private static void products(KernelCall call, int items) {
+    /**
+     * Launches a product kernel of {@code items} work-items in one of two fixed group sizes, so two
+     * compiles for every shape; the kernels return past their own bound. Also for {@link OpenClConvPlanes}.
+     */
+    static void products(KernelCall call, int items) {
         int group = items >= GROUPED_FROM ? PRODUCT_GROUP : 1;
         if (items > 0) {
             call.launch(new long[]{(long) ceilDiv(items, group) * group}, new long[]{group});

@@ -10,21 +10,14 @@
 #include "prelude.h"
 #include "conv_geometry.h"
 #include "conv_window.h"
+#include "conv_vectors.h"
 
-/* 64 bytes of lanes (one AVX-512 register) for the products; 32 for copying the short runs of a row */
+/* 32 bytes of lanes for copying the short runs of a row */
 #if defined(KILN_F64)
-#define VW 8
 #define RW 4
 #else
-#define VW 16
 #define RW 8
 #endif
-#define VPASTE(a, b) a##b
-#define VNAME(a, b) VPASTE(a, b)
-/* T with VW lanes (float16, double16) and its loads and stores */
-#define VT VNAME(T, VW)
-#define VLOAD VNAME(vload, VW)
-#define VSTORE VNAME(vstore, VW)
 #define RT VNAME(T, RW)
 #define RLOAD VNAME(vload, RW)
 #define RSTORE VNAME(vstore, RW)
@@ -93,18 +86,6 @@ INLINE VT load_part(GLOBAL const T *p, int width) {
         lanes[j] = j < width ? p[j] : (T) 0;
     }
     return VLOAD(0, lanes);
-}
-
-/* The lanes of v summed in order. */
-INLINE REAL lane_sum(VT v) {
-    T lanes[VW];
-    VSTORE(v, 0, lanes);
-    REAL total = 0;
-    #pragma unroll
-    for (int j = 0; j < VW; j++) {
-        total += lanes[j];
-    }
-    return total;
 }
 
 /* cols from x [batch, cin, h, w]; one work-item per column row (n, ci, ky, kx), which also zeroes its padding. */
