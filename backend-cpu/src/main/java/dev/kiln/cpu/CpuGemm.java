@@ -42,7 +42,10 @@ final class CpuGemm {
     /** Tasks per thread in a parallel product: enough for a held-back thread to delay little. */
     private static final int TASKS_PER_THREAD = 4;
 
-    /** A task's packed A holds at most this many floats (1 MiB, half an L2): a long k is packed in chunks. */
+    /**
+     * A task's packed A holds about this many floats (1 MiB, half an L2; up to half as much again where
+     * that makes one chunk fewer): a long k is packed in chunks.
+     */
     private static final int A_PACK_MAX = 1 << 18;
     /**
      * A k chunk of A is at least this deep (where k is), and rows make up the rest of its 1 MiB: every
@@ -130,7 +133,7 @@ final class CpuGemm {
 
     /**
      * The product of A and packed B, as tasks of (row block, column range). A task packs its row block
-     * of A one k chunk at a time (the whole k where it fits in {@link #A_PACK_MAX}) and runs that chunk's
+     * of A one k chunk at a time (the whole k where it fits in about {@link #A_PACK_MAX}) and runs that chunk's
      * k blocks of each B sliver in turn, so the C tiles of one sliver stay in L2 from one k block to the
      * next. Rows are not cut to fit a long k: each row block streams the whole packed B from L3, so at
      * k = 2048 chunks of A let a block be twice as tall and B be streamed half as often, for one more
@@ -141,9 +144,12 @@ final class CpuGemm {
         int slivers = ceilDiv(nc, NR);
         int mc = Math.min(Math.min(MC_MAX, roundUp(ceilDiv(m, tasksWanted), MR)),
                 Math.max(MR, A_PACK_MAX / Math.min(k, K_CHUNK_MIN) / MR * MR));
-        int kChunk = (long) mc * k <= A_PACK_MAX ? k : Math.max(KC, A_PACK_MAX / mc / KC * KC);
-        int rowBlocks = ceilDiv(m, mc);
-        // row blocks share the MR-high slivers of A out evenly (none more than mc rows): blocks of mc rows
+        int rowBlocks = evenRowBlocks(ceilDiv(m, mc), tasksWanted);
+        // the tallest block, and as many k chunks of it (whole KC blocks) as come nearest to A_PACK_MAX each
+        int height = MR * ceilDiv(ceilDiv(m, MR), rowBlocks);
+        int kChunks = Math.max(1, (int) Math.round((double) k * height / A_PACK_MAX));
+        int kChunk = Math.min(k, roundUp(ceilDiv(k, kChunks), KC));
+        // row blocks share the MR-high slivers of A out evenly (none taller than height): blocks of mc rows
         // and a short last one (n = 512 on two threads: seven of 72 rows and one of 8) left one thread
         // a quarter more work than the other
         int rowSlivers = ceilDiv(m, MR);
@@ -151,7 +157,7 @@ final class CpuGemm {
         // are too few row blocks for every thread to get two
         int nSplits = rowBlocks >= 2 * CpuThreads.parallelism() ? 1 : Math.max(1, Math.min(slivers, ceilDiv(tasksWanted, rowBlocks)));
         CpuThreads.parallelFor(rowBlocks * nSplits, 1, (t0, t1) -> {
-            float[] ap = A_PACK.atLeast(mc * kChunk);
+            float[] ap = A_PACK.atLeast(height * kChunk);
             for (int t = t0; t < t1; t++) {
                 int block = t / nSplits;
                 int ic = MR * (int) ((long) rowSlivers * block / rowBlocks);
@@ -174,6 +180,21 @@ final class CpuGemm {
                 }
             }
         });
+    }
+
+    /**
+     * How many row blocks a product of {@code blocks} blocks of at most mc rows runs: in a parallel
+     * product, a multiple of the thread count (up to four tasks a thread, then a multiple of that), so
+     * every thread gets as many equal blocks; n = 2048 on two threads ran nine, five on one thread and
+     * four on the other. Rounded down, so blocks grow a little past mc rather than shrink.
+     */
+    private static int evenRowBlocks(int blocks, int tasksWanted) {
+        int threads = CpuThreads.parallelism();
+        if (tasksWanted <= 1 || blocks <= threads) {
+            return blocks;
+        }
+        int multiple = blocks > TASKS_PER_THREAD * threads ? TASKS_PER_THREAD * threads : threads;
+        return blocks / multiple * multiple;
     }
 
     /** {@code C *= beta}; beta 0 clears C (NaNs already there do not survive, as in BLAS). */

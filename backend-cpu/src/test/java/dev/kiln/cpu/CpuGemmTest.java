@@ -72,8 +72,8 @@ class CpuGemmTest {
 
     static Stream<Arguments> betaZeroCases() {
         // a tile with ragged edges, the forked path, and a k too deep for the row block's packed A in one
-        // go (A packed in k chunks, the last ragged; the chunks after the first accumulate onto C)
-        int[][] sizes = {{13, 33, 257}, {389, 300, 270}, {400, 40, 1100}};
+        // go (two row blocks of 204 rows, k in chunks of 1024 and 976; the second accumulates onto C)
+        int[][] sizes = {{13, 33, 257}, {389, 300, 270}, {400, 13, 2000}};
         List<Arguments> out = new ArrayList<>();
         for (int[] s : sizes) {
             out.add(Arguments.of(s[0], s[1], s[2], false, false));
