@@ -2,8 +2,8 @@ package dev.kiln.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,12 +13,19 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code i mod L}), the lanes are added in lane order, then the tail in order. Widening and adding
  * are exact IEEE operations, and the order is fixed, so the bits are the same interpreted and
  * compiled and on every thread.
+ * <p>
+ * The floats are loaded as whole vectors of the preferred shape, of which the first L are widened,
+ * not as half-width float vectors: a second float vector shape in the JVM makes the type profiles
+ * of the Vector API's shared methods (stores, loads) see two classes, and C2 then boxes the
+ * accumulators of other kernels on every iteration (the direct and channel-lane convolutions ran
+ * ten times slower once this class had run).
  */
 final class CpuRunSumF32 {
     private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
-    /** Floats that widen to one double vector: half its bits. */
-    private static final VectorSpecies<Float> FS = VectorSpecies.of(float.class, VectorShape.forBitSize(DS.vectorBitSize() / 2));
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
     private static final int L = DS.length();
+    /** The lanes a step widens: loading only these, a step may end where the array does. */
+    private static final VectorMask<Float> WIDENED = FS.indexInRange(0, L);
 
     private CpuRunSumF32() {
     }
@@ -29,8 +36,11 @@ final class CpuRunSumF32 {
         double sum = 0;
         if (n >= L) {
             DoubleVector acc = DoubleVector.zero(DS);
-            for (; i <= n - L; i += L) {
+            for (; i <= n - FS.length(); i += L) {
                 acc = acc.add(FloatVector.fromArray(FS, a, at + i).convertShape(VectorOperators.F2D, DS, 0));
+            }
+            for (; i <= n - L; i += L) {
+                acc = acc.add(FloatVector.fromArray(FS, a, at + i, WIDENED).convertShape(VectorOperators.F2D, DS, 0));
             }
             for (int lane = 0; lane < L; lane++) {
                 sum += acc.lane(lane);

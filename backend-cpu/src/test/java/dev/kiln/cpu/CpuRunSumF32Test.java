@@ -21,15 +21,34 @@ class CpuRunSumF32Test {
         }
         for (int at = 0; at < 5; at++) {
             for (int n = 0; n <= 130; n++) {
-                double sum = 0;
-                double magnitude = 0;
-                for (int i = 0; i < n; i++) {
-                    sum += a[at + i];
-                    magnitude += Math.abs(a[at + i]);
-                }
-                assertEquals(sum, CpuRunSumF32.sum(a, at, n), 1e-13 * magnitude, "run of " + n + " from " + at);
+                assertMatchesNaiveFold(a, at, n);
             }
         }
+    }
+
+    /** The last whole vectors of a run that ends with its array are loaded without reading past it. */
+    @Test
+    void runsEndingWithTheirArrayMatchANaiveFold() {
+        Random random = new Random(13);
+        for (int length = 0; length <= 70; length++) {
+            float[] a = new float[length];
+            for (int i = 0; i < length; i++) {
+                a[i] = (float) (random.nextGaussian() * 1e3);
+            }
+            for (int n = 0; n <= length; n++) {
+                assertMatchesNaiveFold(a, length - n, n);
+            }
+        }
+    }
+
+    private static void assertMatchesNaiveFold(float[] a, int at, int n) {
+        double sum = 0;
+        double magnitude = 0;
+        for (int i = 0; i < n; i++) {
+            sum += a[at + i];
+            magnitude += Math.abs(a[at + i]);
+        }
+        assertEquals(sum, CpuRunSumF32.sum(a, at, n), 1e-13 * magnitude, "run of " + n + " from " + at + " of " + a.length);
     }
 
     @Test
