@@ -16,10 +16,10 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code MR}-high slivers for a block of at most {@code MC} rows and as much of k as fits in 1 MiB, and
  * {@link CpuGemmKernel} computes {@code MR x NR} tiles. A row block walks the B slivers one at a
  * time and each sliver's k blocks in turn: the sliver's {@code KC x NR} block (32 KiB) stays in L1
- * while the row block's tiles pass over it, the packed A (at most 1 MiB) and the C tiles of the
- * sliver stay in L2 from one k block to the next (of a k chunk). A parallel call forks once for the
- * packing of B and once for the product, whose tasks are (row block, column range) pairs over
- * the whole k, about four per thread (at least two, and whole row blocks where that gives two,
+ * while the row block's tiles pass over it, the packed A (about 1 MiB) and the C tiles of the
+ * sliver stay in L2 from one k block to the next (of a k chunk). A parallel call forks once: its
+ * threads pack B together ({@link CpuGemmSharedStep}), then run the product's tasks, (row block,
+ * column range) pairs over the whole k, about four per thread (at least two, and whole row blocks where that gives two,
  * since each column range packs its row block of A again), so that a thread the scheduler holds
  * back delays at most one small task. Every element of C sums its products in ascending {@code p} order, one KC
  * block at a time, whatever the blocking or thread count, so the result is bit-identical for any
@@ -89,12 +89,16 @@ final class CpuGemm {
             int slivers = ceilDiv(nc, NR);
             int jcf = jc;
             try (CpuPackedB bp = panels.acquire(k * slivers * NR)) {
-                CpuThreads.parallelFor(slivers, ceilDiv(slivers, tasksWanted), (s0, s1) -> {
+                // B is packed in as many sliver ranges as the product has tasks, by the product's threads
+                int units = Math.min(slivers, tasksWanted);
+                CpuGemmSharedStep packB = new CpuGemmSharedStep(units, u -> {
+                    int s0 = (int) ((long) slivers * u / units);
+                    int s1 = (int) ((long) slivers * (u + 1) / units);
                     for (int pc = 0; pc < k; pc += KC) {
                         bp.pack(transB, b, bOff, ldb, pc, Math.min(KC, k - pc), jcf, nc, s0, s1, packedAt(k, slivers, pc, 0));
                     }
                 });
-                multiply(transA, m, nc, k, alpha, a, aOff, lda, bp, c, cOff + jc, ldc, tasksWanted, overwrite);
+                multiply(transA, m, nc, k, alpha, a, aOff, lda, bp, packB, c, cOff + jc, ldc, tasksWanted, overwrite);
             }
         }
     }
@@ -114,8 +118,8 @@ final class CpuGemm {
             scale(m, n, beta, c, cOff, ldc);
         }
         if (k > 0 && alpha != 0f) {
-            multiply(transA, m, n, k, alpha, a, aOff, lda, new CpuHeapPackedB(bp), c, cOff, ldc, tasksWanted(m, n, k),
-                    overwrite);
+            multiply(transA, m, n, k, alpha, a, aOff, lda, new CpuHeapPackedB(bp), null, c, cOff, ldc,
+                    tasksWanted(m, n, k), overwrite);
         }
     }
 
@@ -138,9 +142,11 @@ final class CpuGemm {
      * next. Rows are not cut to fit a long k: each row block streams the whole packed B from L3, so at
      * k = 2048 chunks of A let a block be twice as tall and B be streamed half as often, for one more
      * pass over C. With {@code overwrite}, the first k block's tiles write C without reading it.
+     * With {@code packB}, each thread first helps pack B and waits until all of it is packed.
      */
     private static void multiply(boolean transA, int m, int nc, int k, float alpha, float[] a, int aOff, int lda,
-                                 CpuPackedB bp, float[] c, int cOff, int ldc, int tasksWanted, boolean overwrite) {
+                                 CpuPackedB bp, CpuGemmSharedStep packB, float[] c, int cOff, int ldc, int tasksWanted,
+                                 boolean overwrite) {
         int slivers = ceilDiv(nc, NR);
         int mc = Math.min(Math.min(MC_MAX, roundUp(ceilDiv(m, tasksWanted), MR)),
                 Math.max(MR, A_PACK_MAX / Math.min(k, K_CHUNK_MIN) / MR * MR));
@@ -157,6 +163,9 @@ final class CpuGemm {
         // are too few row blocks for every thread to get two
         int nSplits = rowBlocks >= 2 * CpuThreads.parallelism() ? 1 : Math.max(1, Math.min(slivers, ceilDiv(tasksWanted, rowBlocks)));
         CpuThreads.parallelFor(rowBlocks * nSplits, 1, (t0, t1) -> {
+            if (packB != null && !packB.finish()) {
+                return;
+            }
             float[] ap = A_PACK.atLeast(height * kChunk);
             for (int t = t0; t < t1; t++) {
                 int block = t / nSplits;
