@@ -48,12 +48,13 @@ final class OpenClConvPlanes {
         }
         int taps = g.kh() * g.kw();
         int cinG = g.cin() / g.groups();
-        Planes xp = inputPlanes(backend, dtype, g, p, x);
+        Copy xc = inputPlanes(backend, dtype, g, p, x);
         try {
-            product(backend, dtype, g, p, xp, new Product(cinG, g.cout() / g.groups(), g.oh(), g.ow(), cinG * taps, taps, false),
+            pad(backend, dtype, xc, null);
+            product(backend, dtype, g, p, xc.to, new Product(cinG, g.cout() / g.groups(), g.oh(), g.ow(), cinG * taps, taps, false),
                     weight, bias, x, out);
         } finally {
-            xp.buffer.release();
+            xc.to.buffer.release();
         }
     }
 
@@ -68,13 +69,14 @@ final class OpenClConvPlanes {
         // dx (iy, ix) gets tap (ky, kx) of dy (iy + pad - ky * dil, ...): dy padded so that the rotated kernel slides over it
         int spanH = p.dilationH() * (g.kh() - 1);
         int spanW = p.dilationW() * (g.kw() - 1);
-        Planes dyp = planes(backend, dtype, dy, g.n() * g.cout(), g.oh(), g.ow(), spanH - p.padH(), spanW - p.padW(),
+        Copy dyc = planes(backend, dtype, dy, g.n() * g.cout(), g.oh(), g.ow(), spanH - p.padH(), spanW - p.padW(),
                 g.h() + spanH, g.w() + spanW);
         try {
-            product(backend, dtype, g, p, dyp, new Product(coutG, cinG, g.h(), g.w(), taps, cinG * taps, true),
+            pad(backend, dtype, dyc, null);
+            product(backend, dtype, g, p, dyc.to, new Product(coutG, cinG, g.h(), g.w(), taps, cinG * taps, true),
                     weight, null, dy, dx);
         } finally {
-            dyp.buffer.release();
+            dyc.to.buffer.release();
         }
     }
 
@@ -89,10 +91,13 @@ final class OpenClConvPlanes {
         int pick = pick(WEIGHT_CHANNELS, coutG);
         int wbCo = WEIGHT_CHANNELS[pick];
         int wbK = WEIGHT_TAPS[pick];
-        Planes xp = inputPlanes(backend, dtype, g, p, x);
+        Copy xc = inputPlanes(backend, dtype, g, p, x);
+        Planes xp = xc.to;
         // dy in rows as wide as x's planes, zero past column ow, so that its lanes line up with the shifted x
-        Planes dyw = planes(backend, dtype, dy, g.n() * g.cout(), g.oh(), g.ow(), 0, 0, g.oh(), xp.width);
+        Copy dyc = planes(backend, dtype, dy, g.n() * g.cout(), g.oh(), g.ow(), 0, 0, g.oh(), xp.width);
+        Planes dyw = dyc.to;
         try {
+            pad(backend, dtype, xc, dyc);
             KernelCall call = backend.cl().kernel(WEIGHT_FILE, "conv2d_planes_weight", dtype, "-DWB_CO=" + wbCo + " -DWB_K=" + wbK)
                     .arg(g.n()).arg(g.groups()).arg(cinG).arg(coutG).arg(g.kh()).arg(g.kw())
                     .arg(p.dilationH()).arg(p.dilationW()).arg(g.ow()).arg(spans(g.oh(), g.ow(), xp.width, dtype))
@@ -109,24 +114,43 @@ final class OpenClConvPlanes {
     private record Planes(DeviceBuffer buffer, int width, int stride) {
     }
 
+    /** The copy of {@code count} planes of {@code src} [count, h, w] into {@code to}, element (r, c) from (r - top, c - left). */
+    private record Copy(BufferView src, int count, int h, int w, int top, int left, int rows, Planes to) {
+        KernelCall args(KernelCall call) {
+            return call.arg(count).arg(h).arg(w).arg(src.buffer()).arg(src.layout().offset()).arg(top).arg(left).arg(rows)
+                    .arg(to.width).arg(to.stride).arg(to.buffer);
+        }
+
+        int items() {
+            return count * (rows + 1);
+        }
+    }
+
     /** x's planes with the convolution's padding, as wide as the output plus the dilated kernel. */
-    private static Planes inputPlanes(OpenClBackend backend, DType dtype, OpenClConv.Geometry g, Conv2dParams p, BufferView x) {
+    private static Copy inputPlanes(OpenClBackend backend, DType dtype, OpenClConv.Geometry g, Conv2dParams p, BufferView x) {
         return planes(backend, dtype, x, g.n() * g.cin(), g.h(), g.w(), p.padH(), p.padW(),
                 g.oh() + p.dilationH() * (g.kh() - 1), g.ow() + p.dilationW() * (g.kw() - 1));
     }
 
     /**
-     * {@code count} planes of {@code src} [count, h, w] copied into rows x cols each, element (r, c) from
-     * (r - top, c - left); a vector of zeros after each plane keeps the last lanes' loads inside it.
+     * Planes of rows x cols for {@code count} planes of {@code src}, allocated, to be filled by {@link #pad};
+     * a vector of zeros after each plane keeps the last lanes' loads inside it.
      */
-    private static Planes planes(OpenClBackend backend, DType dtype, BufferView src, int count, int h, int w,
-                                 int top, int left, int rows, int cols) {
+    private static Copy planes(OpenClBackend backend, DType dtype, BufferView src, int count, int h, int w,
+                               int top, int left, int rows, int cols) {
         int stride = rows * cols + lanes(dtype);
-        DeviceBuffer buffer = backend.allocate(dtype, count * stride);
-        backend.cl().kernel(FILE, "conv2d_pad_planes", dtype, "").arg(count).arg(h).arg(w)
-                .arg(src.buffer()).arg(src.layout().offset()).arg(top).arg(left).arg(rows).arg(cols).arg(stride)
-                .arg(buffer).arg(0).launch(count * (rows + 1));
-        return new Planes(buffer, cols, stride);
+        return new Copy(src, count, h, w, top, left, rows, new Planes(backend.allocate(dtype, count * stride), cols, stride));
+    }
+
+    /** Runs copy {@code a}, and {@code b} where there is one, in one launch of conv2d_pad_planes. */
+    private static void pad(OpenClBackend backend, DType dtype, Copy a, Copy b) {
+        KernelCall call = a.args(backend.cl().kernel(FILE, "conv2d_pad_planes", dtype, ""));
+        if (b != null) {
+            b.args(call).launch(a.items() + b.items());
+        } else {
+            call.arg(0).arg(0).arg(0).arg(a.src.buffer()).arg(0).arg(0).arg(0).arg(0).arg(0).arg(0).arg(a.to.buffer)
+                    .launch(a.items());
+        }
     }
 
     /**
