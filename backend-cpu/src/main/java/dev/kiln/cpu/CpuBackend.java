@@ -183,6 +183,11 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public void tanhBackward(BufferView y, BufferView dy, BufferView dx) {
+        CpuTanhBackward.backward(y, dy, dx);
+    }
+
+    @Override
     public void layerNorm(BufferView x, BufferView weight, BufferView bias, double eps,
                           BufferView out, BufferView mean, BufferView rstd) {
         CpuLayerNorm.forward(x, weight, bias, eps, out, mean, rstd);

@@ -204,6 +204,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public void tanhBackward(BufferView y, BufferView dy, BufferView dx) {
+        CudaTanhBackward.backward(this, y, dy, dx);
+    }
+
+    @Override
     public void layerNorm(BufferView x, BufferView weight, BufferView bias, double eps,
                           BufferView out, BufferView mean, BufferView rstd) {
         CudaNorm.layerNorm(this, x, weight, bias, eps, out, mean, rstd);

@@ -51,6 +51,8 @@ public final class CudaKernels {
     // softmax.cu
     public static final KernelSignature SOFTMAX_FORWARD = sig("softmax", "softmax_forward", cat(ints(2), views(2)));
     public static final KernelSignature SOFTMAX_BACKWARD = sig("softmax", "softmax_backward", cat(ints(2), views(3)));
+    // tanh_backward.cu
+    public static final KernelSignature TANH_BACKWARD = sig("tanh_backward", "tanh_backward", cat(ints(1), views(3)));
     // norm.cu
     public static final KernelSignature LAYER_NORM_FORWARD = sig("norm", "layer_norm_forward", cat(kinds(INT, ACC), views(1),
             optional(2), views(3)));
@@ -96,7 +98,7 @@ public final class CudaKernels {
             views(4)));
 
     private static final List<KernelSignature> ALL = List.of(UNARY, BINARY, WHERE, COPY, CAST, FILL, ARANGE, REDUCE, MATMUL, MATMUL_TF32,
-            GATHER, INDEX_SELECT, SCATTER_ADD_CHECK, SCATTER_ADD, RANDOM_BITS, SOFTMAX_FORWARD, SOFTMAX_BACKWARD,
+            GATHER, INDEX_SELECT, SCATTER_ADD_CHECK, SCATTER_ADD, RANDOM_BITS, SOFTMAX_FORWARD, SOFTMAX_BACKWARD, TANH_BACKWARD,
             LAYER_NORM_FORWARD, LAYER_NORM_BACKWARD_INPUT, LAYER_NORM_BACKWARD_AFFINE, BATCH_NORM_FORWARD_TRAIN,
             BATCH_NORM_FORWARD_EVAL, BATCH_NORM_BACKWARD, CONV2D_FORWARD, CONV2D_BACKWARD_INPUT, CONV2D_BACKWARD_WEIGHT,
             MAX_POOL2D_FORWARD, MAX_POOL2D_BACKWARD, MAX_POOL2D_BACKWARD_DISJOINT, AVG_POOL2D_FORWARD, AVG_POOL2D_BACKWARD, DROPOUT, ATTENTION_FORWARD,

@@ -61,7 +61,7 @@ public final class CudaVariants {
             out.add(KernelVariant.of("softmax", t, group));
             out.add(KernelVariant.of("norm", t, group));
             out.add(KernelVariant.of("conv", t, tile));
-            for (String unit : List.of("pool", "dropout", "sparse", "optimizer")) {
+            for (String unit : List.of("tanh_backward", "pool", "dropout", "sparse", "optimizer")) {
                 out.add(KernelVariant.of(unit, t, ""));
             }
             for (AttentionCapacity.Rung rung : attentionLadder(t)) {

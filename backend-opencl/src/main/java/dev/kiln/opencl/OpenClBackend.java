@@ -260,6 +260,11 @@ public final class OpenClBackend implements Backend, AutoCloseable {
     }
 
     @Override
+    public void tanhBackward(BufferView y, BufferView dy, BufferView dx) {
+        OpenClTanhBackward.backward(this, y, dy, dx);
+    }
+
+    @Override
     public void layerNorm(BufferView x, BufferView weight, BufferView bias, double eps,
                           BufferView out, BufferView mean, BufferView rstd) {
         OpenClNorm.layerNorm(this, x, weight, bias, eps, out, mean, rstd);

@@ -198,7 +198,16 @@ public final class Elementwise {
 
     public static Tensor tanh(Tensor x) {
         Tensor out = Kernels.unary(UnaryOp.TANH, x);
-        return Autograd.record("tanh", out, g -> new Tensor[] {g.mul(out.square().rsub(1))}, x);
+        return Autograd.record("tanh", out, g -> new Tensor[] {tanhGradient(out, g)}, x);
+    }
+
+    /** {@code g * (1 - y^2)} in one fused op (the backend's tanhBackward), not three elementwise passes. */
+    private static Tensor tanhGradient(Tensor y, Tensor g) {
+        Tensor dx = Operands.empty(y.backend(), y.dtype(), y.shape());
+        if (y.numel() > 0) {
+            y.backend().tanhBackward(y.view(), g.contiguous().view(), dx.view());
+        }
+        return dx;
     }
 
     public static Tensor sigmoid(Tensor x) {

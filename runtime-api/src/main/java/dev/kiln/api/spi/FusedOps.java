@@ -42,6 +42,13 @@ public interface FusedOps extends PrimitiveOps {
         ComposedSoftmax.backward(this, y, dy, dx, true);
     }
 
+    // --- activations ---
+
+    /** {@code dx = dy * (1 - y * y)}: the gradient of tanh from its output {@code y}; all three of one shape. */
+    default void tanhBackward(BufferView y, BufferView dy, BufferView dx) {
+        ComposedTanh.backward(this, y, dy, dx);
+    }
+
     // --- normalisation ---
 
     /**
