@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>sgemm is a packed, cache-blocked GEMM in the style of BLIS: B is packed once per call in
  * {@code NR}-wide slivers over the whole k (for up to {@code NC} columns at a time), A in
- * {@code MR}-high slivers for a block of at most {@code MC} rows and as much of k as fits in 1 MiB, and
+ * {@code MR}-high slivers for a block of about {@code MC} rows and as much of k as fits in about 1 MiB, and
  * {@link CpuGemmKernel} computes {@code MR x NR} tiles. A row block walks the B slivers one at a
  * time and each sliver's k blocks in turn: the sliver's {@code KC x NR} block (32 KiB) stays in L1
  * while the row block's tiles pass over it, the packed A (about 1 MiB) and the C tiles of the
