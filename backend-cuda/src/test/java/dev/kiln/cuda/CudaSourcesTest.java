@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class CudaSourcesTest {
     static final List<String> UNITS = List.of("attention", "conv", "copy", "dropout", "elementwise", "indexing", "matmul",
-            "norm", "optimizer", "pool", "random", "reduce", "softmax", "sparse");
+            "norm", "optimizer", "pool", "random", "reduce", "softmax", "sparse", "tanh_backward");
     static final List<String> FAST_PATH_UNITS = List.of("matmul_tf32");
 
     @Test
