@@ -62,6 +62,7 @@ public final class OpenClBackendProvider implements BackendProvider {
             found = devices;
             opened = new OpenClBackend[devices.size()];
             OpenClDeviceProperties first = devices.get(0);
+            warnIfSigsegvTaken();
             return Availability.yes(devices.size() + " OpenCL device(s); first: " + first.name() + " (" + first.kind()
                     + ", " + first.platformName() + ", " + first.openclVersion() + ")");
         } catch (OpenClDiscovery.NothingFound e) {
@@ -72,6 +73,14 @@ public final class OpenClBackendProvider implements BackendProvider {
         } catch (CLException e) {
             return Availability.no("OpenCL device discovery failed: " + e.getMessage());
         }
+    }
+
+    /** Loading a platform (PoCL's LLVM) can take the JVM's SIGSEGV handler; without libjsig that is a rare crash, so say so once. */
+    private static void warnIfSigsegvTaken() {
+        SignalChaining.sigsegvTakenBy().ifPresent(library -> System.getLogger("dev.kiln.opencl").log(System.Logger.Level.WARNING,
+                "kiln: loading the OpenCL platform put " + library + "'s SIGSEGV handler in place of the JVM's; without signal"
+                        + " chaining the JVM can die of SIGSEGV (exit code 139, no hs_err file) when two threads fault at once. "
+                        + SignalChaining.REMEDY));
     }
 
     @Override
