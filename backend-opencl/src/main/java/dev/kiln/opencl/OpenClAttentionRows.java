@@ -7,16 +7,20 @@ import dev.kiln.api.spi.BufferView;
 import dev.kiln.api.spi.params.AttentionParams;
 
 /**
- * Host side of attention_rows.cl, the attention kernels for CPU devices: a work-item per query row
- * (forward, dQ) or key row (dK, dV), no local memory and no barrier. Programs are built per exact
- * head sizes, whose private rows grow with them: heads past {@link #MAX_DIM} run attention.cl.
+ * Host side of attention_rows.cl, the attention kernels for CPU devices: a work-item per block of
+ * {@link #lanes} query rows (forward, dQ) or key rows (dK, dV), one row per vector lane, no local
+ * memory and no barrier. Programs are built per exact head sizes, whose private blocks grow with
+ * them: heads past {@link #MAX_DIM} run attention.cl.
  */
 final class OpenClAttentionRows {
     /** Chooses the attention kernels: attention.cl's work-groups ({@code group}) or attention_rows.cl ({@code rows}). */
     static final String PROPERTY = "kiln.opencl.attention";
     private static final String FILE = "attention_rows.cl";
-    /** The largest head size whose rows (four of them in the backward) stay in a work-item's private memory. */
-    private static final int MAX_DIM = 256;
+    /**
+     * The largest head size whose blocks (four of them in the backward, 32 KiB of F32 at 128) stay in
+     * a work-item's private memory, which PoCL keeps on its worker threads' stacks.
+     */
+    private static final int MAX_DIM = 128;
 
     private OpenClAttentionRows() {
     }
@@ -33,24 +37,43 @@ final class OpenClAttentionRows {
 
     static void forward(OpenClBackend backend, DType dtype, OpenClAttention.Dims s, AttentionParams p, BufferView q,
                         BufferView k, BufferView v, BufferView keyPaddingMask, BufferView out, BufferView logsumexp) {
-        int rows = s.bh() * s.lq();
-        KernelCall call = kernel(backend, "attention_forward_rows", dtype, s, p, keyPaddingMask, q).arg(rows);
-        view(view(view(view(view(call, q), k), v), out), logsumexp).launch(rows);
+        KernelCall call = blocks(kernel(backend, "attention_forward_rows", dtype, s, p, keyPaddingMask, q), dtype, s.lq(), s);
+        view(view(view(view(view(call, q), k), v), out), logsumexp).launch(blocks(dtype, s.lq(), s));
     }
 
     static void backward(OpenClBackend backend, DType dtype, OpenClAttention.Dims s, AttentionParams p,
                          BufferView dout, BufferView q, BufferView k, BufferView v, BufferView keyPaddingMask,
                          BufferView out, BufferView logsumexp, BufferView dq, BufferView dk, BufferView dv) {
         if (s.lk() > 0) {
-            int rows = s.bh() * s.lk();
-            KernelCall kv = kernel(backend, "attention_backward_kv_rows", dtype, s, p, keyPaddingMask, q).arg(rows);
-            view(view(view(view(view(view(view(view(kv, dout), q), k), v), out), logsumexp), dk), dv).launch(rows);
+            KernelCall kv = blocks(kernel(backend, "attention_backward_kv_rows", dtype, s, p, keyPaddingMask, q), dtype,
+                    s.lk(), s);
+            view(view(view(view(view(view(view(view(kv, dout), q), k), v), out), logsumexp), dk), dv)
+                    .launch(blocks(dtype, s.lk(), s));
         }
         if (s.lq() > 0) {
-            int rows = s.bh() * s.lq();
-            KernelCall qc = kernel(backend, "attention_backward_q_rows", dtype, s, p, keyPaddingMask, q).arg(rows);
-            view(view(view(view(view(view(view(qc, dout), q), k), v), out), logsumexp), dq).launch(rows);
+            KernelCall qc = blocks(kernel(backend, "attention_backward_q_rows", dtype, s, p, keyPaddingMask, q), dtype,
+                    s.lq(), s);
+            view(view(view(view(view(view(view(qc, dout), q), k), v), out), logsumexp), dq).launch(blocks(dtype, s.lq(), s));
         }
+    }
+
+    /** Rows per work-item: attention_rows.cl's LANES, a 512-bit vector of the dtype. */
+    private static int lanes(DType dtype) {
+        return dtype == DType.F64 ? 8 : 16;
+    }
+
+    /** The work-items over {@code rows} rows of every (batch, head): blocks of {@link #lanes}. */
+    private static int blocks(DType dtype, int rows, OpenClAttention.Dims s) {
+        return s.bh() * blocksPerHead(dtype, rows);
+    }
+
+    private static int blocksPerHead(DType dtype, int rows) {
+        return (rows + lanes(dtype) - 1) / lanes(dtype);
+    }
+
+    /** The kernel's blocks_per_head and blocks arguments for {@code rows} rows of every (batch, head). */
+    private static KernelCall blocks(KernelCall call, DType dtype, int rows, OpenClAttention.Dims s) {
+        return call.arg(blocksPerHead(dtype, rows)).arg(blocks(dtype, rows, s));
     }
 
     /** {@code name} built for the exact head sizes, with its masking arguments set. */
