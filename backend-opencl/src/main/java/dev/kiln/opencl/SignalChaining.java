@@ -14,12 +14,12 @@ import javax.management.ObjectName;
 
 /**
  * Whether the JVM still owns SIGSEGV after an OpenCL platform was loaded. PoCL's LLVM installs its own
- * handlers for SIGSEGV, SIGBUS, SIGILL and other signals when clGetPlatformIDs loads it, and again after
- * each program it compiles. The JVM needs SIGSEGV for the implicit null checks, safepoint polls and stack
- * banging of compiled code: LLVM's handler is one-shot and puts the JVM's back on the first fault, but a
- * second thread faulting before it has done so finds the default action, and the process dies of SIGSEGV
- * (exit code 139, no hs_err file). The JDK's libjsig, preloaded, keeps the JVM's handler installed and
- * chains others behind it.
+ * handlers for SIGSEGV, SIGBUS, SIGILL and other signals when clGetPlatformIDs loads it, and installs them
+ * again at the next program it compiles after a fault took them down. The JVM needs SIGSEGV for the implicit
+ * null checks, safepoint polls and stack banging of compiled code: LLVM's handler is one-shot and puts the
+ * JVM's back on the first fault, but a second thread faulting before it has done so finds the default
+ * action, and the process dies of SIGSEGV (exit code 139, no hs_err file). The JDK's libjsig, preloaded,
+ * keeps the JVM's handler installed and chains others behind it.
  */
 final class SignalChaining {
     /** What a user whose JVM lost the handler should do. */
