@@ -19,7 +19,8 @@ PY=${KILN_PEERS_PYTHON:-/usr/bin/python3}
 ./mvnw -q -o -Dkiln.target="$TARGET" test-compile -pl benchmarks -am >/dev/null 2>&1 \
   || ./mvnw -q -Dkiln.target="$TARGET" test-compile -pl benchmarks -am
 CP="benchmarks/$TARGET/classes:$(cat "benchmarks/$TARGET/classpath.txt")"
-kiln() { "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
+# libjsig: the JVM keeps its SIGSEGV handler when PoCL loads (see the README)
+kiln() { LD_PRELOAD="$JAVA_HOME/lib/libjsig.so" "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED \
   -cp "$CP" dev.kiln.bench.KilnBench --reps "$REPS" --warmup "$WARMUP" "$@" 2>/dev/null; }
 # Debian's numpy uses whichever libblas.so.3 is selected (reference BLAS unless changed); with
 # libopenblas0-pthread installed, point this command alone at OpenBLAS. OpenBLAS core-type overrides
