@@ -11,8 +11,8 @@ import java.util.Arrays;
 
 /**
  * Host side of reduce.cl and reduce_rows.cl. Splits x's layout into the kept dimensions (one
- * work-group per output element; on CPU devices, except argmax, one work-item) and the reduced ones
- * (walked in a fixed order).
+ * work-group per output element; on CPU devices, except argmax, one work-item, or one vector lane
+ * where the outputs are neighbours in x) and the reduced ones (walked in a fixed order).
  */
 final class OpenClReduce {
     private static final String FILE = "reduce.cl";
@@ -21,6 +21,11 @@ final class OpenClReduce {
     private static final int ONE_PER_GROUP_BELOW = 256;
     private static final int MAX_GROUP = 256;
     private static final String OP_CODES = opCodes();
+    /**
+     * Outputs per work-item of reduce_rows.cl's reduce_columns. Its launches are short (a bias of 128
+     * makes 8 work-items), so each work-item is a group of its own for the driver to spread over threads.
+     */
+    private static final int COLUMNS = 16;
 
     private OpenClReduce() {
     }
@@ -85,14 +90,27 @@ final class OpenClReduce {
         int outer = Math.max(0, rank - 1);
         int[] rowDims = Arrays.copyOfRange(packed, 0, outer);
         int[] rowStrides = Arrays.copyOfRange(packed, StridedArg.MAX_RANK, StridedArg.MAX_RANK + outer);
+        Layout rows = new Layout(Shape.of(rowDims), rowStrides, 0);
+        if (op == ReduceOp.SUM && x.dtype().isFloating() && step != 1 && sideBySide(kept)) {
+            backend.cl().kernel(ROWS_FILE, "reduce_columns", x.dtype(), OP_CODES)
+                    .arg(outputs).arg(count).arg(len).arg(step).arg(kept.offset()).strided(rows).arg(x.buffer()).view(out)
+                    .launch(new long[]{Math.ceilDiv(outputs, COLUMNS)}, new long[]{1});
+            return;
+        }
         KernelCall call = backend.cl().kernel(ROWS_FILE, "reduce_rows", x.dtype(), OP_CODES)
                 .arg(op.ordinal()).arg(outputs).arg(count).arg(len).arg(step)
-                .strided(kept).strided(new Layout(Shape.of(rowDims), rowStrides, 0)).arg(x.buffer()).view(out);
+                .strided(kept).strided(rows).arg(x.buffer()).view(out);
         if (outputs < ONE_PER_GROUP_BELOW) {
             call.launch(new long[]{outputs}, new long[]{1});
         } else {
             call.launch(outputs);
         }
+    }
+
+    /** Whether the outputs are neighbours in x: the kept dimensions merge into one of stride 1. */
+    private static boolean sideBySide(Layout kept) {
+        int[] packed = StridedArg.pack(kept);
+        return packed[2 * StridedArg.MAX_RANK + 1] == 1 && packed[StridedArg.MAX_RANK] == 1;
     }
 
     /** The kept (or reduced) dimensions of x as their own layout; only the kept part carries x's offset. */

@@ -63,3 +63,55 @@ KERNEL void KNAME(reduce_rows)(int op, int outputs, int count, int len, int step
     }
     out[strided_index(ov, g)] = result;
 }
+
+#if IS_FLOAT
+/*
+ * SUM where the outputs lie side by side in x (the kept dimensions merge into one of stride 1, as a
+ * bias gradient's columns) and each walks its range step != 1 apart: reduce_rows would walk every
+ * output down its own column. Work-item g takes outputs COLUMNS * g .. + COLUMNS - 1 as the lanes
+ * of one vector, each summed in reduce_rows's order (a row's elements in turn, then the rows); a
+ * last group of fewer outputs goes one output at a time.
+ */
+#define COLUMNS 16
+#if defined(KILN_FP64)
+#define ACCV double16
+#define CONVERT_ACCV convert_double16
+#else
+#define ACCV float16
+#define CONVERT_ACCV convert_float16
+#endif
+
+KERNEL void KNAME(reduce_columns)(int outputs, int count, int len, int step, int kept_offset, Strided rowsv,
+                                  GLOBAL const T *x, Strided ov, GLOBAL T *out) {
+    int g0 = GID(0) * COLUMNS;
+    if (g0 >= outputs) {
+        return;
+    }
+    GLOBAL const T *first = x + kept_offset + g0;
+    int rows = len == 0 ? 0 : count / len;
+    if (g0 + COLUMNS <= outputs) {
+        ACCV sum = 0;
+        for (int o = 0; o < rows; o++) {
+            GLOBAL const T *row = first + strided_index(rowsv, o);
+            ACCV s = 0;
+            for (int k = 0; k < len; k++) {
+                s += CONVERT_ACCV(vload16(0, row + (i64) k * step));
+            }
+            sum += s;
+        }
+        ACC lanes[COLUMNS];
+        vstore16(sum, 0, lanes);
+        for (int c = 0; c < COLUMNS; c++) {
+            out[strided_index(ov, g0 + c)] = (T) lanes[c];
+        }
+        return;
+    }
+    for (int c = 0; g0 + c < outputs; c++) {
+        ACC sum = 0;
+        for (int o = 0; o < rows; o++) {
+            sum += row_sum(first + c + strided_index(rowsv, o), len, step);
+        }
+        out[strided_index(ov, g0 + c)] = (T) sum;
+    }
+}
+#endif
