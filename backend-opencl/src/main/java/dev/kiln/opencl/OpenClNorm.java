@@ -15,6 +15,8 @@ import dev.kiln.api.spi.Op;
 final class OpenClNorm {
     private static final String FILE = "norm.cl";
     private static final String ROWS_FILE = "layer_norm_rows.cl";
+    /** Columns per work-item of layer_norm_rows.cl's layer_norm_backward_affine_rows. */
+    private static final int AFFINE_LANES = 16;
     /** Chooses layer norm's {@link RowKernels}: norm.cl's group per row or layer_norm_rows.cl's work-item per row. */
     static final String LAYER_NORM_PROPERTY = "kiln.opencl.layerNorm";
 
@@ -68,11 +70,19 @@ final class OpenClNorm {
             launchRows(backend, view(view(view(call, mean), rstd), dx), rows, perRow);
         }
         if ((dweight != null || dbias != null) && cols > 0) {
-            KernelCall call = backend.cl().kernel(FILE, "layer_norm_backward_affine", dtype, options(backend))
-                    .arg(rows).arg(cols);
+            boolean lanes = backend.layerNormKernels() == RowKernels.ROWS;
+            KernelCall call = lanes
+                    ? backend.cl().kernel(ROWS_FILE, "layer_norm_backward_affine_rows", dtype, "").arg(rows).arg(cols)
+                    : backend.cl().kernel(FILE, "layer_norm_backward_affine", dtype, options(backend)).arg(rows).arg(cols);
             view(view(view(view(call, dy), x), mean), rstd);
             optional(call, dweight, dx);
-            optional(call, dbias, dx).launch(cols);
+            optional(call, dbias, dx);
+            if (lanes) {
+                // 8 work-items for 128 columns: each a group of its own, so the driver spreads them over its threads
+                call.launch(new long[]{Math.ceilDiv(cols, AFFINE_LANES)}, new long[]{1});
+            } else {
+                call.launch(cols);
+            }
         }
     }
 

@@ -7,6 +7,7 @@
  * ACC, in four interleaved lanes within a row, the rows added in order.
  */
 #include "reduce.cl"
+#include "acc_lanes.h"
 
 #if IS_FLOAT
 #define SUM_T ACC
@@ -73,13 +74,6 @@ KERNEL void KNAME(reduce_rows)(int op, int outputs, int count, int len, int step
  * last group of fewer outputs goes one output at a time.
  */
 #define COLUMNS 16
-#if defined(KILN_FP64)
-#define ACCV double16
-#define CONVERT_ACCV convert_double16
-#else
-#define ACCV float16
-#define CONVERT_ACCV convert_float16
-#endif
 
 KERNEL void KNAME(reduce_columns)(int outputs, int count, int len, int step, int kept_offset, Strided rowsv,
                                   GLOBAL const T *x, Strided ov, GLOBAL T *out) {
@@ -90,12 +84,12 @@ KERNEL void KNAME(reduce_columns)(int outputs, int count, int len, int step, int
     GLOBAL const T *first = x + kept_offset + g0;
     int rows = len == 0 ? 0 : count / len;
     if (g0 + COLUMNS <= outputs) {
-        ACCV sum = 0;
+        ACC16 sum = 0;
         for (int o = 0; o < rows; o++) {
             GLOBAL const T *row = first + strided_index(rowsv, o);
-            ACCV s = 0;
+            ACC16 s = 0;
             for (int k = 0; k < len; k++) {
-                s += CONVERT_ACCV(vload16(0, row + (i64) k * step));
+                s += CONVERT_ACC16(vload16(0, row + (i64) k * step));
             }
             sum += s;
         }
