@@ -20,8 +20,9 @@ import jdk.incubator.vector.VectorSpecies;
  * sliver stay in L2 from one k block to the next (of a k chunk). A parallel call forks once: its
  * threads pack B together ({@link CpuGemmSharedStep}), then run the product's tasks, (row block,
  * column range) pairs over the whole k, about four per thread (at least two, and whole row blocks where that gives two,
- * since each column range packs its row block of A again), so that a thread the scheduler holds
- * back delays at most one small task. Every element of C sums its products in ascending {@code p} order, one KC
+ * since each column range packs its row block of A again). A thread that runs out of tasks joins an
+ * unfinished one a B sliver at a time ({@link CpuGemmTasks}), so the threads finish together even where
+ * the scheduler holds one back. Every element of C sums its products in ascending {@code p} order, one KC
  * block at a time, whatever the blocking or thread count, so the result is bit-identical for any
  * {@code -Dkiln.cpu.threads}. Until the JIT has compiled the vector micro-kernel, tiles run in
  * scalar code with the same sums ({@link CpuGemmWarmUp}). Packed B lives in a {@link CpuPackedB}
@@ -39,7 +40,10 @@ final class CpuGemm {
      * a scheduler time slice for its helper, which costs more than the product (50 MFLOP is ~1 ms).
      */
     static final long PARALLEL_FLOPS = 50_000_000L;
-    /** Tasks per thread in a parallel product: enough for a held-back thread to delay little. */
+    /**
+     * Tasks per thread in a parallel product (threads that run out join unfinished tasks, so the count
+     * no longer sets the balance: two a thread were no faster at n = 1024 and ~2% slower at n = 512).
+     */
     private static final int TASKS_PER_THREAD = 4;
 
     /**
@@ -142,7 +146,8 @@ final class CpuGemm {
      * next. Rows are not cut to fit a long k: each row block streams the whole packed B from L3, so at
      * k = 2048 chunks of A let a block be twice as tall and B be streamed half as often, for one more
      * pass over C. With {@code overwrite}, the first k block's tiles write C without reading it.
-     * With {@code packB}, each thread first helps pack B and waits until all of it is packed.
+     * With {@code packB}, each thread first helps pack B and waits until all of it is packed. Threads
+     * claim tasks, and then the slivers of tasks in their last k chunk, from {@link CpuGemmTasks}.
      */
     private static void multiply(boolean transA, int m, int nc, int k, float alpha, float[] a, int aOff, int lda,
                                  CpuPackedB bp, CpuGemmSharedStep packB, float[] c, int cOff, int ldc, int tasksWanted,
@@ -162,33 +167,53 @@ final class CpuGemm {
         // each column range of a row block packs that block of A again: split columns only while there
         // are too few row blocks for every thread to get two
         int nSplits = rowBlocks >= 2 * CpuThreads.parallelism() ? 1 : Math.max(1, Math.min(slivers, ceilDiv(tasksWanted, rowBlocks)));
-        CpuThreads.parallelFor(rowBlocks * nSplits, 1, (t0, t1) -> {
+        int tasks = rowBlocks * nSplits;
+        CpuGemmTasks work = new CpuGemmTasks(tasks, t -> splitAt(slivers, t % nSplits + 1, nSplits)
+                - splitAt(slivers, t % nSplits, nSplits));
+        int lastChunk = (ceilDiv(k, kChunk) - 1) * kChunk;
+        // one body a thread: each claims tasks and slivers until none is left
+        CpuThreads.parallelFor(Math.min(tasks, CpuThreads.parallelism()), 1, (t0, t1) -> {
             if (packB != null && !packB.finish()) {
                 return;
             }
             float[] ap = A_PACK.atLeast(height * kChunk);
-            for (int t = t0; t < t1; t++) {
+            for (CpuGemmTasks.Claim claim; (claim = work.claim()) != null; ) {
+                int t = claim.task();
                 int block = t / nSplits;
-                int ic = MR * (int) ((long) rowSlivers * block / rowBlocks);
-                int split = t % nSplits;
-                int rows = Math.min(m, MR * (int) ((long) rowSlivers * (block + 1) / rowBlocks)) - ic;
-                int sFrom = (int) ((long) slivers * split / nSplits);
-                int sTo = (int) ((long) slivers * (split + 1) / nSplits);
+                int ic = MR * splitAt(rowSlivers, block, rowBlocks);
+                int rows = Math.min(m, MR * splitAt(rowSlivers, block + 1, rowBlocks)) - ic;
+                int sFrom = splitAt(slivers, t % nSplits, nSplits);
                 int rowsPadded = roundUp(rows, MR);
-                for (int p0 = 0; p0 < k; p0 += kChunk) {
-                    int p1 = Math.min(k, p0 + kChunk);
-                    for (int pc = p0; pc < p1; pc += KC) {
-                        packA(transA, a, aOff, lda, ic, rows, pc, Math.min(KC, k - pc), ap, (pc - p0) * rowsPadded);
-                    }
-                    for (int s = sFrom; s < sTo; s++) {
-                        for (int pc = p0; pc < p1; pc += KC) {
-                            bp.tiles(ap, (pc - p0) * rowsPadded, rows, packedAt(k, slivers, pc, s), s, nc,
-                                    Math.min(KC, k - pc), alpha, c, cOff + ic * ldc, ldc, overwrite && pc == 0);
+                try {
+                    for (int p0 = claim.joined() ? lastChunk : 0; p0 < k; p0 += kChunk) {
+                        int p1 = Math.min(k, p0 + kChunk);
+                        boolean last = p0 == lastChunk;
+                        if (last && !claim.joined()) {
+                            work.openLastChunk(t);
                         }
+                        for (int pc = p0; pc < p1; pc += KC) {
+                            packA(transA, a, aOff, lda, ic, rows, pc, Math.min(KC, k - pc), ap, (pc - p0) * rowsPadded);
+                        }
+                        for (int i = work.sliverAfter(t, -1, last); i >= 0; i = work.sliverAfter(t, i, last)) {
+                            int s = sFrom + i;
+                            for (int pc = p0; pc < p1; pc += KC) {
+                                bp.tiles(ap, (pc - p0) * rowsPadded, rows, packedAt(k, slivers, pc, s), s, nc,
+                                        Math.min(KC, k - pc), alpha, c, cOff + ic * ldc, ldc, overwrite && pc == 0);
+                            }
+                        }
+                    }
+                } finally {
+                    if (!claim.joined()) {
+                        work.leave(t);
                     }
                 }
             }
         });
+    }
+
+    /** Where part {@code part} of {@code parts} even parts of {@code count} starts. */
+    private static int splitAt(int count, int part, int parts) {
+        return (int) ((long) count * part / parts);
     }
 
     /**

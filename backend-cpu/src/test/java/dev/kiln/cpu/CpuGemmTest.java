@@ -296,7 +296,7 @@ class CpuGemmTest {
         }
     }
 
-    private static float[] randomFloats(Random rnd, int n) {
+    static float[] randomFloats(Random rnd, int n) {
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
             a[i] = (float) rnd.nextGaussian();
