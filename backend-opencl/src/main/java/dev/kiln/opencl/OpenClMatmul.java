@@ -13,11 +13,16 @@ import java.util.Arrays;
  * Host side of matmul.cl and matmul_pack.cl. Every operand is read through its own strides (transposed, sliced or
  * broadcast views need no packing copy); small products use the direct kernel, the rest the tiled
  * GEMM with parameters from the tuning table (the direct kernel again when no table line fits the device).
+ * On CPU devices a b that runs along k (a Linear layer's weight^T) takes the dot-product kernel.
  */
 public final class OpenClMatmul {
     private static final String FILE = "matmul.cl";
     private static final String PACK_FILE = "matmul_pack.cl";
     private static final String VEC_FILE = "matmul_vec.cl";
+    private static final String DOT_FILE = "matmul_dot.cl";
+    /** Rows (and columns) of out per work-item of matmul_dot.cl, and its work-items per group (along m). */
+    private static final int DOT_BLOCK = 4;
+    private static final int DOT_GROUP = 4;
     /** Chooses the GEMM of CPU devices: {@code auto} (vectors on CPU devices), {@code tiles} (matmul.cl) or {@code vectors} (matmul_vec.cl). */
     static final String PROPERTY = "kiln.opencl.gemm";
     /** Rows of out per work-item of matmul_vec.cl, and its work-items per group (along m). */
@@ -43,7 +48,10 @@ public final class OpenClMatmul {
             int k = a.shape().dim(r - 1);
             GemmParams tiled = GemmTuningTable.lookup(backend.cl().properties(), a.dtype().byteSize());
             GemmParams chosen = tiled != null && useTiled(tiled, m, n, k) ? tiled : null;
-            if (chosen != null && chosen.staging() == GemmParams.Staging.GLOBAL && transposedRows(b) && m >= MIN_ROWS_TO_PACK) {
+            boolean global = chosen != null && chosen.staging() == GemmParams.Staging.GLOBAL;
+            if (global && backend.gemmVectors() && transposedRows(b) && unitRows(a) && unitRows(out)) {
+                launchDot(backend, a, b, out);
+            } else if (global && transposedRows(b) && m >= MIN_ROWS_TO_PACK) {
                 launchWithRowMajorB(backend, a, b, out, chosen);
             } else {
                 launch(backend, a, b, out, chosen, backend.gemmVectors());
@@ -56,6 +64,27 @@ public final class OpenClMatmul {
         int[] strides = b.layout().strides();
         int r = strides.length;
         return strides[r - 1] != 1 && strides[r - 2] == 1 && b.shape().dim(r - 1) > 1;
+    }
+
+    private static boolean unitRows(BufferView v) {
+        int[] strides = v.layout().strides();
+        return strides[strides.length - 1] == 1;
+    }
+
+    /** matmul_dot.cl: out = a x b for a b contiguous along k, as dots of rows of a with columns of b. */
+    private static void launchDot(OpenClBackend backend, BufferView a, BufferView b, BufferView out) {
+        int r = out.shape().rank();
+        int m = a.shape().dim(r - 2);
+        int k = a.shape().dim(r - 1);
+        int n = b.shape().dim(r - 1);
+        Shape batch = batchOf(out.shape());
+        backend.cl().kernel(DOT_FILE, "matmul_dot", a.dtype(), "")
+                .arg(m).arg(n).arg(k)
+                .strided(batchLayout(a.layout(), batch)).strided(batchLayout(b.layout(), batch)).strided(batchLayout(out.layout(), batch))
+                .arg(a.layout().strides()[r - 2]).arg(b.layout().strides()[r - 1]).arg(out.layout().strides()[r - 2])
+                .arg(a.buffer()).arg(b.buffer()).arg(out.buffer())
+                .launch(new long[]{(n + DOT_BLOCK - 1) / DOT_BLOCK, roundUp((m + DOT_BLOCK - 1) / DOT_BLOCK, DOT_GROUP), batch.numel()},
+                        new long[]{1, DOT_GROUP, 1});
     }
 
     /**

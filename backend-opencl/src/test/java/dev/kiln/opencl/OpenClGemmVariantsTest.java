@@ -63,7 +63,7 @@ class OpenClGemmVariantsTest {
     /**
      * matmul_vec.cl: columns in two vectors, then one vector, then single ones (53 = 32 + 16 + 5 in
      * F32, 45 = 2 x 16 + 8 + 5 in F64), rows not a multiple of its six, a transposed a, a batch
-     * sharing b from an offset, a transposed b.
+     * sharing b from an offset; and matmul_dot.cl for a transposed b.
      */
     @Test
     void theBackendsChoiceMatchesANaiveProduct() {
@@ -81,11 +81,13 @@ class OpenClGemmVariantsTest {
             Layout al = new Layout(Shape.of(2, m, k), new int[]{m * k, 1, m}, 0);
             Layout bl = new Layout(Shape.of(2, k, n), new int[]{0, n, 1}, 5);
             run(dtype, null, 2, al, bl, Layout.contiguous(Shape.of(2, m, n)), 2 * m * k, 5 + k * n, 2 * m * n);
-            // b transposed per batch (a Linear layer's weight^T, attention's keys^T): copied row-major first (matmul_pack.cl)
-            int kt = 37;
-            Layout bt = new Layout(Shape.of(2, kt, n), new int[]{kt * n, 1, kt}, 0);
-            run(dtype, null, 2, Layout.contiguous(Shape.of(2, m, kt)), bt, Layout.contiguous(Shape.of(2, m, n)),
-                    2 * m * kt, 2 * kt * n, 2 * m * n);
+            // b transposed per batch (a Linear layer's weight^T, attention's keys^T): matmul_dot.cl with k past two
+            // vectors and a tail, then k shorter than a vector, with rows and columns not a multiple of its block of 4
+            for (int kt : new int[]{37, 5}) {
+                Layout bt = new Layout(Shape.of(2, kt, n), new int[]{kt * n, 1, kt}, 0);
+                run(dtype, null, 2, Layout.contiguous(Shape.of(2, m, kt)), bt, Layout.contiguous(Shape.of(2, m, n)),
+                        2 * m * kt, 2 * kt * n, 2 * m * n);
+            }
         }
     }
 
