@@ -14,10 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>sgemm is a packed, cache-blocked GEMM in the style of BLIS: B is packed once per call in
  * {@code NR}-wide slivers over the whole k (for up to {@code NC} columns at a time), A in
  * {@code MR}-high slivers for a block of about {@code MC} rows and as much of k as fits in about 1 MiB, and
- * {@link CpuGemmKernel} computes {@code MR x NR} tiles. A row block walks the B slivers one at a
- * time and each sliver's k blocks in turn: the sliver's {@code KC x NR} block (32 KiB) stays in L1
- * while the row block's tiles pass over it, the packed A (about 1 MiB) and the C tiles of the
- * sliver stay in L2 from one k block to the next (of a k chunk). A parallel call forks once: its
+ * {@link CpuGemmKernel} computes {@code MR x NR} tiles. A row block walks the B slivers a few
+ * ({@link #SLIVER_GROUP}) at a time and the group's k blocks in turn: each {@code MR x KC} A micro-panel
+ * (12 KiB) stays in L1 while its tiles pass over the group's {@code KC x NR} B blocks, the packed A
+ * (about 1 MiB), those B blocks and the group's C tiles stay in L2 from one k block to the next (of
+ * a k chunk). A parallel call forks once: its
  * threads pack B together ({@link CpuGemmSharedStep}), then run the product's tasks, (row block,
  * column range) pairs over the whole k, about four per thread (at least two, and whole row blocks where that gives two,
  * since each column range packs its row block of A again). A thread that runs out of tasks joins an
@@ -56,6 +57,12 @@ final class CpuGemm {
      * chunk is one more pass over the row block's C, every row block one more stream of packed B.
      */
     private static final int K_CHUNK_MIN = 4 * KC;
+    /**
+     * B slivers a thread takes at a time, whose KC blocks (8 x 32 KiB) each A micro-panel of a row block runs
+     * over in turn from L2. Walking one sliver at a time down the whole row block instead (B's block in L1,
+     * A's micro-panels streamed from L2) was level at n = 1024 and 3-6% slower at n = 2048 (one thread and two).
+     */
+    private static final int SLIVER_GROUP = 8;
     private static final VectorSpecies<Float> FS = CpuGemmKernel.FS;
     /** The first MR lanes, for copying an MR-row of a transposed A in one masked vector move (lanes >= MR). */
     private static final VectorMask<Float> MR_LANES = FS.indexInRange(0, Math.min(MR, FS.length()));
@@ -142,7 +149,7 @@ final class CpuGemm {
     /**
      * The product of A and packed B, as tasks of (row block, column range). A task packs its row block
      * of A one k chunk at a time (the whole k where it fits in about {@link #A_PACK_MAX}) and runs that chunk's
-     * k blocks of each B sliver in turn, so the C tiles of one sliver stay in L2 from one k block to the
+     * k blocks of each group of B slivers in turn, so the group's C tiles stay in L2 from one k block to the
      * next. Rows are not cut to fit a long k: each row block streams the whole packed B from L3, so at
      * k = 2048 chunks of A let a block be twice as tall and B be streamed half as often, for one more
      * pass over C. With {@code overwrite}, the first k block's tiles write C without reading it.
@@ -177,6 +184,7 @@ final class CpuGemm {
                 return;
             }
             float[] ap = A_PACK.atLeast(height * kChunk);
+            int[] group = new int[SLIVER_GROUP];
             for (CpuGemmTasks.Claim claim; (claim = work.claim()) != null; ) {
                 int t = claim.task();
                 int block = t / nSplits;
@@ -194,11 +202,22 @@ final class CpuGemm {
                         for (int pc = p0; pc < p1; pc += KC) {
                             packA(transA, a, aOff, lda, ic, rows, pc, Math.min(KC, k - pc), ap, (pc - p0) * rowsPadded);
                         }
-                        for (int i = work.sliverAfter(t, -1, last); i >= 0; i = work.sliverAfter(t, i, last)) {
-                            int s = sFrom + i;
+                        for (int i = work.sliverAfter(t, -1, last); i >= 0; ) {
+                            int g = 0;
+                            for (; g < group.length && i >= 0; i = work.sliverAfter(t, i, last)) {
+                                group[g++] = sFrom + i;
+                            }
                             for (int pc = p0; pc < p1; pc += KC) {
-                                bp.tiles(ap, (pc - p0) * rowsPadded, rows, packedAt(k, slivers, pc, s), s, nc,
-                                        Math.min(KC, k - pc), alpha, c, cOff + ic * ldc, ldc, overwrite && pc == 0);
+                                int kc = Math.min(KC, k - pc);
+                                // one A micro-panel at a time over the group's B blocks: the panel stays in L1
+                                for (int r0 = 0; r0 < rows; r0 += MR) {
+                                    for (int q = 0; q < g; q++) {
+                                        int s = group[q];
+                                        bp.tiles(ap, (pc - p0) * rowsPadded + r0 * kc, Math.min(MR, rows - r0),
+                                                packedAt(k, slivers, pc, s), s, nc, kc, alpha, c, cOff + (ic + r0) * ldc, ldc,
+                                                overwrite && pc == 0);
+                                    }
+                                }
                             }
                         }
                     }

@@ -11,7 +11,8 @@ import java.util.function.IntUnaryOperator;
  * In the task's last k chunk its owner takes the slivers one at a time from the task's counter, and
  * a thread that has run out of tasks to start joins in: it packs that chunk of the block of A again
  * (about the work of one sliver) and takes slivers from the same counter. So the threads finish
- * within about a sliver of each other instead of a task: an n = 1024 product on two threads runs
+ * within about a group of slivers ({@code CpuGemm.SLIVER_GROUP}, taken one after another and then run
+ * together) of each other instead of a task: an n = 1024 product on two threads runs
  * eight tasks of 3-5 ms, and the thread that finished first waited a mean 1-2 ms for the other
  * (n = 2048: 7-13 ms of a 157 ms call).
  *
